@@ -1,0 +1,93 @@
+package io.sluice.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every failure becomes an {@link ApiError} here and nowhere else. Unknown failures answer 500
+ * with a reference to the log line, never with a stack trace or SQL text.
+ */
+public class ErrorMapper {
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response sluice(SluiceException e) {
+        return respond(e.status(), e.toBody());
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        String message;
+        if (e instanceof UnrecognizedPropertyException u) {
+            message = "Unknown field '" + u.getPropertyName() + "'";
+            details.put("field", path(u));
+        } else if (e instanceof InvalidFormatException f) {
+            String allowed = f.getTargetType() != null && f.getTargetType().isEnum()
+                    ? " (allowed: " + java.util.Arrays.stream(f.getTargetType().getEnumConstants())
+                            .map(Object::toString).collect(Collectors.joining(", ")) + ")"
+                    : "";
+            message = "Invalid value " + f.getValue() + " for field '" + path(f) + "'" + allowed;
+            details.put("field", path(f));
+        } else if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            message = "Invalid value for field '" + path(m) + "': " + m.getOriginalMessage();
+            details.put("field", path(m));
+        } else {
+            message = "Malformed JSON body: " + e.getOriginalMessage();
+        }
+        if (e.getLocation() != null) {
+            details.put("line", e.getLocation().getLineNr());
+            details.put("column", e.getLocation().getColumnNr());
+        }
+        return respond(400, new ApiError(message, "InvalidJson", details));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String code = switch (status) {
+            case 404 -> "NotFound";
+            case 405 -> "MethodNotAllowed";
+            case 406 -> "NotAcceptable";
+            case 413 -> "PayloadTooLarge";
+            case 415 -> "UnsupportedMediaType";
+            default -> status >= 500 ? "InternalError" : "BadRequest";
+        };
+        String message = status >= 500 ? "Internal error" : e.getMessage();
+        if (status == 400 && e.getCause() != null && e.getCause().getMessage() != null) {
+            message = e.getCause().getMessage();
+        }
+        return respond(status, new ApiError(message, code, null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        String reference = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected error (reference %s)", reference);
+        return respond(500, new ApiError("Internal error; see the server log for reference " + reference,
+                "InternalError", Map.of("reference", reference)));
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static Response respond(int status, ApiError body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    }
+}

@@ -1,0 +1,125 @@
+package io.sluice.db;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The PostgreSQL server Sluice runs for itself when no datasource is configured: real PostgreSQL
+ * binaries (zonky, from Maven Central), data kept under {@code <data-dir>/postgres} across restarts,
+ * listening on a free loopback port only.
+ *
+ * <p>One per JVM: the reactive pool, the migrator and dev-mode restarts all see the same server.
+ * The class touches the zonky API only by reflection-free static calls inside {@link #start}, so a
+ * slim build without the binaries fails with a clear message instead of a linkage error.
+ */
+public final class EmbeddedPostgres {
+    private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
+    private static final int START_ATTEMPTS = 5;
+    private static EmbeddedPostgres running;
+
+    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+    private final Path dataDir;
+
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts the server under {@code dataDir} unless this JVM already runs it. */
+    public static synchronized EmbeddedPostgres startOnce(Path dataDir) {
+        if (running != null) {
+            return running;
+        }
+        if (!binariesPresent()) {
+            throw new IllegalStateException("No datasource is configured (quarkus.datasource.reactive.url) and this "
+                    + "build carries no embedded PostgreSQL binaries; configure a PostgreSQL server");
+        }
+        Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
+        running = startWithRetries(pgData);
+        Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgres::stopRunning, "embedded-postgres-stop"));
+        return running;
+    }
+
+    /** Stops the server started by {@link #startOnce}, if any. Safe to call more than once. */
+    public static synchronized void stopRunning() {
+        if (running == null) {
+            return;
+        }
+        try {
+            running.server.close();
+            LOG.infof("Embedded PostgreSQL stopped (%s)", running.dataDir);
+        } catch (IOException e) {
+            LOG.warnf(e, "Embedded PostgreSQL did not stop cleanly (%s)", running.dataDir);
+        } finally {
+            running = null;
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public String reactiveUrl() {
+        return "postgresql://127.0.0.1:" + port() + "/postgres?user=postgres";
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    private static EmbeddedPostgres startWithRetries(Path pgData) {
+        IOException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = freeLoopbackPort();
+            try {
+                Files.createDirectories(pgData);
+                Path binaries = pgData.getParent().resolve("postgres-bin");
+                Files.createDirectories(binaries);
+                long started = System.nanoTime();
+                var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                        .setDataDirectory(pgData)
+                        .setCleanDataDirectory(false)
+                        .setOverrideWorkingDirectory(binaries.toFile())
+                        .setPort(port)
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .start();
+                LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (%d ms)", port, pgData,
+                        (System.nanoTime() - started) / 1_000_000);
+                return new EmbeddedPostgres(server, pgData);
+            } catch (IOException e) {
+                // Another process may have taken the port between our probe and the server's bind;
+                // a second process on the same data directory is refused by PostgreSQL's own lock.
+                last = e;
+                LOG.warnf("Embedded PostgreSQL did not start on port %d (attempt %d of %d): %s", port, attempt,
+                        START_ATTEMPTS, e.getMessage());
+            }
+        }
+        throw new IllegalStateException("Embedded PostgreSQL could not start in " + pgData
+                + " (is another Sluice using this data directory?)", last);
+    }
+
+    private static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("No free loopback port for the embedded PostgreSQL", e);
+        }
+    }
+
+    private static boolean binariesPresent() {
+        try {
+            Class.forName("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false,
+                    EmbeddedPostgres.class.getClassLoader());
+            return EmbeddedPostgres.class.getClassLoader().getResource("postgres-linux-x86_64.txz") != null;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
