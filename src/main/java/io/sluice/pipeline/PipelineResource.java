@@ -1,0 +1,178 @@
+package io.sluice.pipeline;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.api.ApiError;
+import io.sluice.api.RequestBodies;
+import io.sluice.api.SluiceException;
+import io.sluice.pipeline.spec.PipelineRequest;
+import io.sluice.pipeline.status.RuntimeDesiredStatus;
+import io.sluice.security.Access;
+import io.sluice.security.Role;
+
+/** The /v0 lifecycle face: pipeline declarations and desired-status requests. */
+@Path("/v0/pipelines")
+@Tag(name = "Pipelines")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class PipelineResource {
+    @Inject
+    PipelineService service;
+    @Inject
+    PipelineViews views;
+    @Inject
+    Reconciler reconciler;
+
+    @GET
+    @Access(Role.VIEWER)
+    @Operation(summary = "List pipelines", description = "Pipelines by name; selector=status returns only the status fields.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
+    public Uni<List<PipelineStatusView>> list(@QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
+        PipelineSelector s = selector(selector, PipelineSelector.all);
+        return service.list().map(all -> all.stream().map(p -> views.view(p, s)).toList());
+    }
+
+    @POST
+    @Access(Role.EDITOR)
+    @Operation(summary = "Create a pipeline (name in the body)")
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = PipelineView.class)))
+    @APIResponse(responseCode = "409", description = "Name taken", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Response> create(PipelineRequest request) {
+        return service.create(RequestBodies.require(request)).map(p -> created(p));
+    }
+
+    @GET
+    @Path("/{pipeline_name}")
+    @Access(Role.VIEWER)
+    @Operation(summary = "Get a pipeline", description = "Configure which fields are included using the selector query parameter.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class)))
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<PipelineStatusView> get(@PathParam("pipeline_name") String name,
+            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
+        PipelineSelector s = selector(selector, PipelineSelector.all);
+        return service.get(name).map(p -> views.view(p, s));
+    }
+
+    @PUT
+    @Path("/{pipeline_name}")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Create (201) or fully replace (200) a pipeline; replacing needs it Stopped")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class)))
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = PipelineView.class)))
+    @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Response> put(@PathParam("pipeline_name") String name, PipelineRequest request) {
+        return service.put(name, RequestBodies.require(request)).map(saved -> saved.created()
+                ? created(saved.pipeline())
+                : Response.ok(views.full(saved.pipeline())).build());
+    }
+
+    @PATCH
+    @Path("/{pipeline_name}")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Change some fields of a Stopped pipeline (a new name renames it)")
+    @RequestBody(content = @Content(schema = @Schema(implementation = PipelineRequest.class)))
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class)))
+    public Uni<PipelineView> patch(@PathParam("pipeline_name") String name, ObjectNode patch) {
+        return service.patch(name, RequestBodies.require(patch)).map(views::full);
+    }
+
+    @DELETE
+    @Path("/{pipeline_name}")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Delete a Stopped pipeline whose storage is Cleared")
+    @APIResponse(responseCode = "204")
+    public Uni<Response> delete(@PathParam("pipeline_name") String name) {
+        return service.delete(name).replaceWith(Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{pipeline_name}/start")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Set the desired status to Provisioned (runtime running, or paused with initial=paused)")
+    @APIResponse(responseCode = "202")
+    public Uni<Response> start(@PathParam("pipeline_name") String name,
+            @QueryParam("initial") @Parameter(schema = @Schema(enumeration = { "running", "paused" })) String initial) {
+        return accepted(service.start(name, initial));
+    }
+
+    @POST
+    @Path("/{pipeline_name}/pause")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Pause a started pipeline: it is neither polled nor scheduled")
+    @APIResponse(responseCode = "202")
+    public Uni<Response> pause(@PathParam("pipeline_name") String name) {
+        return accepted(service.setRuntimeDesired(name, RuntimeDesiredStatus.Paused));
+    }
+
+    @POST
+    @Path("/{pipeline_name}/resume")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Resume a paused pipeline")
+    @APIResponse(responseCode = "202")
+    public Uni<Response> resume(@PathParam("pipeline_name") String name) {
+        return accepted(service.setRuntimeDesired(name, RuntimeDesiredStatus.Running));
+    }
+
+    @POST
+    @Path("/{pipeline_name}/stop")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Set the desired status to Stopped (force=true is required)")
+    @APIResponse(responseCode = "202")
+    public Uni<Response> stop(@PathParam("pipeline_name") String name, @QueryParam("force") boolean force) {
+        return accepted(service.stop(name, force));
+    }
+
+    @POST
+    @Path("/{pipeline_name}/clear")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Clear a Stopped pipeline's storage: loaded data, segments, checkpoints")
+    @APIResponse(responseCode = "202")
+    public Uni<Response> clear(@PathParam("pipeline_name") String name) {
+        return accepted(service.clear(name));
+    }
+
+    static PipelineSelector selector(String value, PipelineSelector fallback) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return PipelineSelector.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw SluiceException.invalidField("selector", "selector must be 'all' or 'status', not '" + value + "'");
+        }
+    }
+
+    private Uni<Response> accepted(Uni<Pipeline> request) {
+        return request.invoke(reconciler::wake).replaceWith(Response.accepted().build());
+    }
+
+    private Response created(Pipeline p) {
+        return Response.created(URI.create("/v0/pipelines/" + p.name)).entity(views.full(p)).build();
+    }
+}

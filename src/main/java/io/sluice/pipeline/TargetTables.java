@@ -1,0 +1,105 @@
+package io.sluice.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.pipeline.program.ExistingColumn;
+import io.sluice.pipeline.program.TableSpec;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Creates, verifies and drops pipelines' target tables in the target schema. */
+@ApplicationScoped
+public class TargetTables {
+    private static final String COLUMNS = """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum""";
+
+    @Inject
+    Pool pool;
+    @Inject
+    PipelineConfig config;
+
+    public String schema() {
+        return config.targetSchema();
+    }
+
+    public String qualified(String table) {
+        return TableSpec.quote(schema()) + "." + TableSpec.quote(table);
+    }
+
+    private static final String OWNER = """
+            SELECT obj_description(c.oid, 'pg_class') FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2""";
+    private static final String OWNER_MARK = "sluice:pipeline:";
+
+    /**
+     * Creates the table when missing (marked as the pipeline's own), or compares an existing one
+     * with the program. Returns the differences (empty when the table is ready); a table another
+     * pipeline created is a difference too. Waits at most {@code lockWait} for locks held by others,
+     * then fails with PostgreSQL's lock_timeout error (SQLSTATE 55P03).
+     */
+    public Uni<List<String>> ensure(TableSpec table, UUID pipelineId, Duration lockWait) {
+        return pool.withTransaction(conn -> conn
+                .query("SET LOCAL lock_timeout = " + Math.max(1, lockWait.toMillis())).execute()
+                .chain(() -> conn.query("SET LOCAL statement_timeout = " + Math.max(1, lockWait.toMillis())).execute())
+                .chain(() -> conn.query("CREATE SCHEMA IF NOT EXISTS " + TableSpec.quote(schema())).execute())
+                .chain(() -> existingColumns(conn, table.name()))
+                .chain(existing -> existing.isEmpty()
+                        ? conn.query(table.createTableSql(schema())).execute()
+                                .chain(() -> conn.query("COMMENT ON TABLE " + qualified(table.name()) + " IS '"
+                                        + OWNER_MARK + pipelineId + "'").execute())
+                                .replaceWith(List.<String>of())
+                        : owner(conn, table.name()).map(owner -> owner != null && !owner.equals(pipelineId)
+                                ? List.of("table was created by another pipeline (" + owner + ")")
+                                : table.differencesFrom(existing)))
+                .chain(differences -> differences.isEmpty()
+                        // Proves the table can be read now (waits for, then times out on, exclusive locks).
+                        ? conn.query("SELECT 1 FROM " + qualified(table.name()) + " LIMIT 0").execute()
+                                .replaceWith(differences)
+                        : Uni.createFrom().item(differences)));
+    }
+
+    /**
+     * Drops the table if this pipeline created it; a table it merely adopted (it existed with the
+     * right shape) is left alone. Returns whether it was dropped.
+     */
+    public Uni<Boolean> drop(String table, UUID pipelineId) {
+        return pool.withTransaction(conn -> owner(conn, table).chain(owner -> pipelineId.equals(owner)
+                ? conn.query("DROP TABLE IF EXISTS " + qualified(table)).execute().replaceWith(true)
+                : Uni.createFrom().item(false)));
+    }
+
+    private Uni<UUID> owner(SqlConnection conn, String table) {
+        return conn.preparedQuery(OWNER).execute(Tuple.of(schema(), table)).map(rows -> {
+            String comment = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+            if (comment == null || !comment.startsWith(OWNER_MARK)) {
+                return null;
+            }
+            try {
+                return UUID.fromString(comment.substring(OWNER_MARK.length()));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        });
+    }
+
+    private Uni<List<ExistingColumn>> existingColumns(SqlConnection conn, String table) {
+        return conn.preparedQuery(COLUMNS).execute(Tuple.of(schema(), table)).map(rows -> {
+            List<ExistingColumn> columns = new ArrayList<>();
+            rows.forEach(r -> columns.add(new ExistingColumn(r.getString(0), r.getString(1), r.getBoolean(2))));
+            return columns;
+        });
+    }
+}

@@ -1,0 +1,15 @@
+package io.sluice.pipeline.spec;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/** Touch-file polling (seed C). Field names are camelCase as the seed writes them. */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record PollingSpec(
+        @Schema(required = true) boolean enabled,
+        @Schema(description = "Minutes between polls of an active pipeline", example = "15") Integer intervalMinutes,
+        @Schema(description = "File whose presence under the prefix starts a run", example = "_READY.dat") String touchFile,
+        @Schema(description = "Prefix polled; defaults to the source prefix") String prefix,
+        @Schema(description = "Delete the processed files after a successful run") Boolean deleteAfterProcess) {
+}

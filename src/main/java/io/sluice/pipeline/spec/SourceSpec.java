@@ -1,0 +1,19 @@
+package io.sluice.pipeline.spec;
+
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Where a pipeline reads: a connector, a prefix under it, an optional file-name glob, a format. */
+@JsonIgnoreProperties(ignoreUnknown = false)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SourceSpec(
+        @Schema(required = true, description = "Name of a connector (/api/v1/connectors)") String connector,
+        @Schema(description = "Path prefix under the connector's root or bucket", example = "customers/") String prefix,
+        @Schema(description = "Glob the file names must match, e.g. *.csv") String pattern,
+        @Schema(required = true) SourceFormat format,
+        @Schema(description = "Format options, e.g. {\"header\":true,\"delimiter\":\",\"}") Map<String, Object> options) {
+}

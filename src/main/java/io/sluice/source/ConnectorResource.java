@@ -1,0 +1,67 @@
+package io.sluice.source;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.security.Access;
+import io.sluice.security.Role;
+
+@Path("/api/v1/connectors")
+@Tag(name = "Connectors")
+@Access(Role.ADMIN)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ConnectorResource {
+    @Inject
+    ConnectorService service;
+
+    @GET
+    @Operation(summary = "List connectors")
+    public Uni<List<ConnectorView>> list() {
+        return service.list();
+    }
+
+    @POST
+    @Operation(summary = "Create a connector")
+    public Uni<Response> create(ConnectorRequest request) {
+        return service.create(io.sluice.api.RequestBodies.require(request)).map(c -> Response.created(URI.create("/api/v1/connectors/" + c.name().replace(" ", "%20")))
+                .entity(c).build());
+    }
+
+    @GET
+    @Path("/{name}")
+    @Operation(summary = "Get a connector")
+    public Uni<ConnectorView> get(@PathParam("name") String name) {
+        return service.get(name);
+    }
+
+    @PUT
+    @Path("/{name}")
+    @Operation(summary = "Replace a connector's configuration")
+    public Uni<ConnectorView> update(@PathParam("name") String name, ConnectorRequest request) {
+        return service.update(name, io.sluice.api.RequestBodies.require(request));
+    }
+
+    @DELETE
+    @Path("/{name}")
+    @Operation(summary = "Delete a connector (409 while a pipeline uses it)")
+    public Uni<Response> delete(@PathParam("name") String name) {
+        return service.delete(name).replaceWith(Response.noContent().build());
+    }
+}
