@@ -55,8 +55,17 @@ public class ErrorMapper {
         return respond(400, new ApiError(message, "InvalidJson", details));
     }
 
+    /** Declared separately: Quarkus ships its own mapper for this subtype, which would win otherwise. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return badJson(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
             case 404 -> "NotFound";

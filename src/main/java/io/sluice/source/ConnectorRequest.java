@@ -4,10 +4,8 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** Body of {@code POST /api/v1/connectors} ({@code name} from the path on PUT). */
-@JsonIgnoreProperties(ignoreUnknown = false)
 @Schema(name = "ConnectorRequest")
 public record ConnectorRequest(
         @Schema(example = "inbox") String name,

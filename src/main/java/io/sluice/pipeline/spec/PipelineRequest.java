@@ -5,16 +5,14 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What a user declares about a pipeline: the body of {@code PUT}/{@code POST /v0/pipelines}; a
- * {@code PATCH} body holds any subset of it. Unknown fields are refused.
+ * {@code PATCH} body holds any subset of it. Unknown fields are refused (quarkus.jackson.fail-on-unknown-properties).
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "PipelineRequest")
 public record PipelineRequest(

@@ -2,10 +2,8 @@ package io.sluice.pipeline.spec;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /** Touch-file polling (seed C). Field names are camelCase as the seed writes them. */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record PollingSpec(
         @Schema(required = true) boolean enabled,
         @Schema(description = "Minutes between polls of an active pipeline", example = "15") Integer intervalMinutes,

@@ -4,11 +4,9 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** Where a pipeline reads: a connector, a prefix under it, an optional file-name glob, a format. */
-@JsonIgnoreProperties(ignoreUnknown = false)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SourceSpec(
         @Schema(required = true, description = "Name of a connector (/api/v1/connectors)") String connector,
