@@ -151,14 +151,22 @@ public class Reconciler {
     }
 
     private Uni<Void> finishCompile(UUID id, CompileWork work) {
+        // Parsing is CPU work with a timeout of its own (first call also loads the parser): off the event loop.
+        return blocking.run(() -> compileWithValidation(work)).chain(outcome -> recordCompilation(id, work, outcome));
+    }
+
+    private Compilation compileWithValidation(CompileWork work) {
         Compilation result = ProgramCompiler.compile(work.code());
         if (result instanceof Compilation.Success ok) {
             var problem = ValidationCheck.problem(ok.table(), json.read(work.validation(), RULES));
             if (problem.isPresent()) {
-                result = new Compilation.Failure(problem.get());
+                return new Compilation.Failure(problem.get());
             }
         }
-        Compilation outcome = result;
+        return result;
+    }
+
+    private Uni<Void> recordCompilation(UUID id, CompileWork work, Compilation outcome) {
         return Panache.withTransaction(() -> lock(id).chain(p -> {
             // An edit during compilation made the program Pending again: that version compiles next.
             if (p == null || p.programStatus != ProgramStatus.CompilingSql || p.programVersion != work.programVersion()
@@ -230,10 +238,12 @@ public class Reconciler {
         if (remaining.isNegative() || remaining.isZero()) {
             return timedOut(p);
         }
-        if (!(ProgramCompiler.compile(p.programCode) instanceof Compilation.Success compiled)) {
-            return fail(p, "ProgramFailedCompilation", "The program no longer compiles", json.tree(p.programError));
-        }
-        TableSpec table = compiled.table();
+        return blocking.run(() -> ProgramCompiler.compile(p.programCode)).chain(compiled -> compiled instanceof Compilation.Success ok
+                ? provision(p, ok.table(), remaining)
+                : fail(p, "ProgramFailedCompilation", "The program no longer compiles", json.tree(p.programError)));
+    }
+
+    private Uni<Pipeline> provision(Pipeline p, TableSpec table, Duration remaining) {
         return tables.ensure(table, p.id, remaining)
                 .chain(differences -> {
                     if (!differences.isEmpty()) {

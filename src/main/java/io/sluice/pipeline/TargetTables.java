@@ -42,6 +42,12 @@ public class TargetTables {
     private static final String OWNER = """
             SELECT obj_description(c.oid, 'pg_class') FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2""";
+    private static final String PRIMARY_KEY = """
+            SELECT a.attname FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+            WHERE n.nspname = $1 AND c.relname = $2 AND i.indisprimary ORDER BY k.ord""";
     private static final String OWNER_MARK = "sluice:pipeline:";
 
     /**
@@ -61,9 +67,15 @@ public class TargetTables {
                                 .chain(() -> conn.query("COMMENT ON TABLE " + qualified(table.name()) + " IS '"
                                         + OWNER_MARK + pipelineId + "'").execute())
                                 .replaceWith(List.<String>of())
-                        : owner(conn, table.name()).map(owner -> owner != null && !owner.equals(pipelineId)
-                                ? List.of("table was created by another pipeline (" + owner + ")")
-                                : table.differencesFrom(existing)))
+                        : owner(conn, table.name()).chain(owner -> owner != null && !owner.equals(pipelineId)
+                                ? Uni.createFrom().item(List.of("table was created by another pipeline (" + owner + ")"))
+                                : primaryKey(conn, table.name()).map(key -> {
+                                    List<String> differences = new ArrayList<>(table.differencesFrom(existing));
+                                    if (!key.equals(table.primaryKey())) {
+                                        differences.add("primary key is " + key + ", the program declares " + table.primaryKey());
+                                    }
+                                    return differences;
+                                })))
                 .chain(differences -> differences.isEmpty()
                         // Proves the table can be read now (waits for, then times out on, exclusive locks).
                         ? conn.query("SELECT 1 FROM " + qualified(table.name()) + " LIMIT 0").execute()
@@ -79,6 +91,14 @@ public class TargetTables {
         return pool.withTransaction(conn -> owner(conn, table).chain(owner -> pipelineId.equals(owner)
                 ? conn.query("DROP TABLE IF EXISTS " + qualified(table)).execute().replaceWith(true)
                 : Uni.createFrom().item(false)));
+    }
+
+    private Uni<List<String>> primaryKey(SqlConnection conn, String table) {
+        return conn.preparedQuery(PRIMARY_KEY).execute(Tuple.of(schema(), table)).map(rows -> {
+            List<String> key = new ArrayList<>();
+            rows.forEach(r -> key.add(r.getString(0)));
+            return key;
+        });
     }
 
     private Uni<UUID> owner(SqlConnection conn, String table) {
