@@ -14,7 +14,7 @@ public interface AuthConfig {
     /**
      * The bootstrap admin key (environment: {@code SLUICE_AUTH_BOOTSTRAP_KEY}). When set, an admin key
      * named {@code bootstrap-admin} with exactly this value exists after every start (it is created, or
-     * re-keyed when the value changed). Any string of at least 16 visible ASCII characters without
+     * re-keyed when the value changed). Any string of 16 to 1024 visible ASCII characters without
      * whitespace; a generated key ({@code sk_...}) is best. When unset and no admin key exists, one is
      * generated and written once to {@code <sluice.data-dir>/bootstrap-admin.key} (mode 0600).
      */

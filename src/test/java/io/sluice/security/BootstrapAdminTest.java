@@ -86,7 +86,7 @@ class BootstrapAdminTest {
 
     @Test
     void unusableConfiguredKeysStopTheStartWithoutEchoingThem() {
-        for (String bad : new String[] { "short-key", "has a space in it!!", "looks.like.a-jwt-token" }) {
+        for (String bad : new String[] { "short-key", "has a space in it!!", "looks.like.a-jwt-token", "k".repeat(1025) }) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> BootstrapAdmin.checkConfigured(bad));
             assertFalse(e.getMessage().contains(bad));
         }

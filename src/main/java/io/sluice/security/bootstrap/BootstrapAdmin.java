@@ -48,6 +48,8 @@ public class BootstrapAdmin {
     public static final String NAME = "bootstrap-admin";
     public static final String FILE_NAME = "bootstrap-admin.key";
     static final int MIN_CONFIGURED_LENGTH = 16;
+    /** Longer bearer values are refused without a lookup ({@code ApiKeyAuthenticator}). */
+    static final int MAX_CONFIGURED_LENGTH = 1024;
     private static final Duration DB_TIMEOUT = Duration.ofMinutes(2);
 
     @Inject
@@ -80,6 +82,10 @@ public class BootstrapAdmin {
     public static String checkConfigured(String key) {
         if (key.length() < MIN_CONFIGURED_LENGTH) {
             throw new IllegalStateException("sluice.auth.bootstrap-key must be at least " + MIN_CONFIGURED_LENGTH
+                    + " characters long");
+        }
+        if (key.length() > MAX_CONFIGURED_LENGTH) {
+            throw new IllegalStateException("sluice.auth.bootstrap-key must be at most " + MAX_CONFIGURED_LENGTH
                     + " characters long");
         }
         if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
