@@ -1,7 +1,5 @@
 package io.sluice.support;
 
-import static io.restassured.RestAssured.given;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,17 +14,15 @@ import org.awaitility.Awaitility;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import io.sluice.TestAuth;
 
-/** HTTP helpers for tests: an authenticated request, unique names, waiting for a status. */
+/** HTTP helpers for pipeline tests: an admin JSON request, unique names, connectors, waiting for a status. */
 public final class Api {
-    /** The bootstrap admin key configured for tests (%test.sluice.auth.bootstrap-key). */
-    public static final String ADMIN_KEY = "sluice-test-admin-key-0123456789abcdef";
-
     private Api() {
     }
 
     public static RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + ADMIN_KEY).contentType(ContentType.JSON);
+        return TestAuth.asAdmin().contentType(ContentType.JSON);
     }
 
     public static String unique(String prefix) {
