@@ -97,18 +97,22 @@ public class Coordination {
             throw new IllegalStateException("The ZooKeeper client is not started yet and cannot start on an event loop");
         }
         String connect;
+        ConnectString target;
         if (config.connect().isPresent()) {
             connect = config.connect().get().strip();
+            target = ConnectString.parse(connect);
         } else {
             embedded = EmbeddedZooKeeper.start(sluice.dataDir().resolve("zookeeper"));
             connect = embedded.connectString();
+            target = new ConnectString(connect, Optional.empty());
         }
-        CuratorFramework curator = CuratorFrameworkFactory.builder()
-                .connectString(connect)
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(target.servers())
                 .sessionTimeoutMs(millis(config.sessionTimeout().toMillis()))
                 .connectionTimeoutMs(millis(config.connectionTimeout().toMillis()))
-                .retryPolicy(new ExponentialBackoffRetry(250, 5, 2_000))
-                .build();
+                .retryPolicy(new ExponentialBackoffRetry(250, 5, 2_000));
+        target.namespace().ifPresent(builder::namespace);
+        CuratorFramework curator = builder.build();
         curator.getConnectionStateListenable().addListener(Coordination::logStateChange);
         curator.start();
         connectString = connect;

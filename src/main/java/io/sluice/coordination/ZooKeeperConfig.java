@@ -11,7 +11,8 @@ import io.smallrye.config.WithDefault;
 public interface ZooKeeperConfig {
     /**
      * Connect string of an existing ZooKeeper ensemble, e.g. {@code zk-0:2181,zk-1:2181,zk-2:2181},
-     * optionally with a chroot suffix ({@code zk-0:2181,zk-1:2181/sluice}) to share an ensemble.
+     * optionally with a chroot suffix ({@code zk-0:2181,zk-1:2181/sluice}) to share an ensemble
+     * (Sluice creates the chroot node if it does not exist).
      * Every replica of one deployment must use the same value. Unset: Sluice runs an embedded
      * single-node ZooKeeper with its data under {@code <sluice.data-dir>/zookeeper}, listening on a
      * free loopback port only (one replica; no scale-out).
