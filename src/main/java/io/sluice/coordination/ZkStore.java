@@ -1,0 +1,123 @@
+package io.sluice.coordination;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.curator.utils.PathUtils;
+import org.apache.zookeeper.KeeperException;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Small asynchronous store of ZooKeeper nodes (typically JSON documents): watcher status and
+ * checkpoints of external tables, and similar small state shared by all replicas.
+ *
+ * <p>Every operation runs its Curator call on the worker pool, never on the calling thread, and
+ * delivers its result back on the caller's Vert.x context when there is one (so a Hibernate
+ * Reactive session or transaction can continue after it). Nothing happens until the returned
+ * {@link Uni} is subscribed. Paths are absolute ZooKeeper paths ({@code /a/b}); an invalid path
+ * fails the {@code Uni} with {@link IllegalArgumentException}. ZooKeeper limits a node to about
+ * 1 MB.
+ */
+@ApplicationScoped
+public class ZkStore {
+    /** Parent of the watcher status nodes of external tables. */
+    public static final String WATCHER_STATUS_ROOT = "/EXTERNAL_TABLE_WATCHER_STATUS";
+    /** Parent of the checkpoint nodes of external tables. */
+    public static final String CHECKPOINT_ROOT = "/EXTERNAL_TABLE_CHECKPOINT";
+
+    @Inject
+    Coordination coordination;
+
+    /** {@code /EXTERNAL_TABLE_WATCHER_STATUS/{tableNameWithType}}: the last sync run's status. */
+    public static String watcherStatusPath(String tableNameWithType) {
+        return WATCHER_STATUS_ROOT + "/" + segment(tableNameWithType);
+    }
+
+    /** {@code /EXTERNAL_TABLE_CHECKPOINT/{tableNameWithType}}: the table's checkpoint. */
+    public static String checkpointPath(String tableNameWithType) {
+        return CHECKPOINT_ROOT + "/" + segment(tableNameWithType);
+    }
+
+    /** The node's data, or empty when the node does not exist. */
+    public Uni<Optional<byte[]>> read(String path) {
+        return blocking(path, () -> {
+            try {
+                return Optional.ofNullable(coordination.client().getData().forPath(path));
+            } catch (KeeperException.NoNodeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Creates the node with its missing parents, or replaces its data. */
+    public Uni<Void> write(String path, byte[] data) {
+        if (data == null) {
+            return Uni.createFrom().failure(new IllegalArgumentException("No data to write to " + path));
+        }
+        return blocking(path, () -> {
+            coordination.client().create().orSetData().creatingParentsIfNeeded().forPath(path, data);
+            return null;
+        });
+    }
+
+    /** Deletes the node and every node below it. A missing node is fine. */
+    public Uni<Void> delete(String path) {
+        return blocking(path, () -> {
+            coordination.client().delete().quietly().deletingChildrenIfNeeded().forPath(path);
+            return null;
+        });
+    }
+
+    /** Names of the node's children, sorted; empty when the node does not exist. */
+    public Uni<List<String>> children(String path) {
+        return blocking(path, () -> {
+            try {
+                return coordination.client().getChildren().forPath(path).stream().sorted().toList();
+            } catch (KeeperException.NoNodeException e) {
+                return List.of();
+            }
+        });
+    }
+
+    private static <T> Uni<T> blocking(String path, Callable<T> work) {
+        return Uni.createFrom().deferred(() -> {
+            PathUtils.validatePath(path);
+            Context caller = Vertx.currentContext();
+            Uni<T> result = Uni.createFrom().item(() -> {
+                try {
+                    return work.call();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new ZkStoreException(path, e);
+                }
+            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+            return caller == null ? result : result.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        });
+    }
+
+    private static String segment(String name) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("Not a valid ZooKeeper node name: " + name);
+        }
+        PathUtils.validatePath("/" + name);
+        return name;
+    }
+
+    /** A ZooKeeper operation of the store failed (connection loss, authorisation, ...). */
+    public static final class ZkStoreException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ZkStoreException(String path, Exception cause) {
+            super("ZooKeeper operation on " + path + " failed: " + cause, cause);
+        }
+    }
+}
