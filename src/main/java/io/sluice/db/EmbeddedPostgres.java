@@ -22,6 +22,9 @@ public final class EmbeddedPostgres {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
     private static final int START_ATTEMPTS = 5;
     private static EmbeddedPostgres running;
+    /** Set while the application runs; the JVM hook then waits for the application's own orderly stop. */
+    private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> APP_STOPPED =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
     private final Path dataDir;
@@ -42,8 +45,40 @@ public final class EmbeddedPostgres {
         }
         Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
         running = startWithRetries(pgData);
-        Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgres::stopRunning, "embedded-postgres-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgres::stopAfterApplication, "embedded-postgres-stop"));
         return running;
+    }
+
+    /** Marks the application as running: from now on a JVM shutdown lets it finish its own stop first. */
+    static void applicationStarted() {
+        APP_STOPPED.set(new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Called by the application's last shutdown step: stops the server and releases the JVM hook. */
+    static void applicationStopped() {
+        stopRunning();
+        var latch = APP_STOPPED.getAndSet(null);
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    /**
+     * The JVM shutdown hook runs concurrently with Quarkus' own shutdown; stopping the database at
+     * once would break work still finishing during graceful shutdown. So it waits for the
+     * application's orderly stop (bounded), and only stops the server itself when the application
+     * never started or hung.
+     */
+    private static void stopAfterApplication() {
+        var latch = APP_STOPPED.get();
+        if (latch != null) {
+            try {
+                latch.await(2, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopRunning();
     }
 
     /** Stops the server started by {@link #startOnce}, if any. Safe to call more than once. */
