@@ -17,7 +17,7 @@ public interface PipelineConfig {
     Monitor monitor();
 
     interface Reconciler {
-        /** How often the reconciler looks for pipelines whose status differs from the desired one. */
+        /** How often the reconciler looks for pipelines whose status differs from the desired one (at least 1s). */
         @WithDefault("1s")
         Duration interval();
 

@@ -46,8 +46,6 @@ public class PipelineResource {
     PipelineService service;
     @Inject
     PipelineViews views;
-    @Inject
-    Reconciler reconciler;
 
     @GET
     @Access(Role.VIEWER)
@@ -169,7 +167,7 @@ public class PipelineResource {
     }
 
     private Uni<Response> accepted(Uni<Pipeline> request) {
-        return request.invoke(reconciler::wake).replaceWith(Response.accepted().build());
+        return request.replaceWith(Response.accepted().build());
     }
 
     private Response created(Pipeline p) {

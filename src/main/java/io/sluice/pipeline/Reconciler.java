@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,7 +44,8 @@ import io.vertx.pgclient.PgException;
 /**
  * Drives every pipeline's actual status toward its desired status, one step per pipeline per
  * pass, each step in its own transaction with the pipeline row locked. Also compiles saved
- * programs. Runs on the leader replica only; requests wake it so they need not wait a full interval.
+ * programs. Runs on the leader replica only, every
+ * {@code sluice.pipeline.reconciler.interval} (1 s, the scheduler's finest step).
  */
 @ApplicationScoped
 public class Reconciler {
@@ -83,23 +83,9 @@ public class Reconciler {
     @Inject
     io.vertx.mutiny.sqlclient.Pool pool;
 
-    private final AtomicBoolean woken = new AtomicBoolean();
-    private volatile long lastPassNanos;
-
-    /** Asks for a pass as soon as possible (after a request changed a desired status). */
-    public void wake() {
-        woken.set(true);
-    }
-
-    @Scheduled(every = "0.2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${sluice.pipeline.reconciler.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> onTimer() {
-        long now = System.nanoTime();
-        boolean due = now - lastPassNanos >= config.reconciler().interval().toNanos();
-        if (!(woken.getAndSet(false) || due) || !leadership.isLeader()) {
-            return Uni.createFrom().voidItem();
-        }
-        lastPassNanos = now;
-        return reconcileAll();
+        return leadership.isLeader() ? reconcileAll() : Uni.createFrom().voidItem();
     }
 
     /** One pass over every pipeline that has something to do. */
@@ -348,7 +334,7 @@ public class Reconciler {
         return secs == null || secs.isNull() ? config.reconciler().provisioningTimeout() : Duration.ofSeconds(secs.asLong());
     }
 
-    static Map<String, Object> storageDetails(String table, Long sizeBytes) {
+    public static Map<String, Object> storageDetails(String table, Long sizeBytes) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("table", table);
         details.put("size_bytes", sizeBytes);
