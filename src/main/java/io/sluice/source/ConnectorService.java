@@ -111,9 +111,16 @@ public class ConnectorService {
 
     private Uni<String> validConfig(ConnectorRequest request) {
         if (request.type() == null) {
-            throw SluiceException.invalidField("type", "type is required (allowed: local)");
+            throw SluiceException.invalidField("type", "type is required (allowed: " + ConnectorType.allowed() + ")");
         }
         Map<String, Object> config = request.config() == null ? Map.of() : request.config();
+        return switch (request.type()) {
+            case LOCAL -> validLocalConfig(config);
+            case S3 -> Uni.createFrom().item(write(S3Settings.parse(config).toConfig()));
+        };
+    }
+
+    private Uni<String> validLocalConfig(Map<String, Object> config) {
         for (String key : config.keySet()) {
             if (!key.equals("root")) {
                 throw SluiceException.invalidField("config." + key, "Unknown local connector setting '" + key + "'");
