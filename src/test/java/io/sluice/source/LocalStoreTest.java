@@ -22,17 +22,19 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.SluiceException;
-import io.sluice.support.Api;
 
 /** {@link SourceStore} over a local connector's root: listing, reading, and no way out of the root. */
 @QuarkusTest
 class LocalStoreTest {
     @Inject
     SourceStores stores;
+    @TempDir
+    Path tmp;
 
     Path root;
     Path outside;
@@ -40,8 +42,8 @@ class LocalStoreTest {
 
     @BeforeEach
     void files() throws IOException {
-        root = Api.tempDir();
-        outside = Api.tempDir();
+        root = Files.createDirectory(tmp.resolve("root"));
+        outside = Files.createDirectory(tmp.resolve("outside"));
         write(root.resolve("customers/2024/01.csv"), "id\n1\n");
         write(root.resolve("customers/2024/02.csv"), "id\n2\n");
         write(root.resolve("customers/_READY.dat"), "");
@@ -74,7 +76,7 @@ class LocalStoreTest {
         try (InputStream in = store.open(file)) {
             assertArrayEquals("id\n1\n".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
         }
-        try (LocalCopy copy = store.download(file, Api.tempDir())) {
+        try (LocalCopy copy = store.download(file, tmp)) {
             assertFalse(copy.temporary());
             assertEquals(root.resolve("customers/2024/01.csv").toRealPath(), copy.path());
         }
@@ -106,7 +108,7 @@ class LocalStoreTest {
                 outside.resolve("secret.csv").toString())) {
             assertOutside(() -> await(store.stat(path)));
             assertOutside(() -> store.open(new SourceFile(path, 0, null, null)));
-            assertOutside(() -> store.download(new SourceFile(path, 0, null, null), Api.tempDir()));
+            assertOutside(() -> store.download(new SourceFile(path, 0, null, null), tmp));
             assertOutside(() -> await(store.delete(path)));
         }
         assertOutside(() -> await(store.list("customers/elsewhere", null)));
@@ -119,7 +121,7 @@ class LocalStoreTest {
         assertEquals(Optional.empty(), await(store.problem("customers/")));
         assertEquals(Optional.empty(), await(store.problem("not-yet-created/")));
         assertTrue(await(store.problem("customers/_READY.dat")).orElseThrow().contains("is not a directory"));
-        Path gone = Api.tempDir();
+        Path gone = Files.createDirectory(tmp.resolve("gone"));
         SourceStore vanished = stores.of(connector(gone));
         Files.delete(gone);
         assertTrue(await(vanished.problem()).orElseThrow().contains("is not a readable directory"));

@@ -7,10 +7,12 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -117,7 +119,7 @@ class S3ConnectorResourceTest {
     }
 
     @Test
-    void replaceAndDelete() {
+    void replaceAndDelete(@TempDir Path root) {
         String name = Api.unique("changing");
         admin().body(body(name, S3ProxyResource.connectorConfig(S3ProxyResource.BUCKET)))
                 .post("/api/v1/connectors").then().statusCode(201);
@@ -128,7 +130,7 @@ class S3ConnectorResourceTest {
         admin().body(Map.of("type", "s3", "config", config(Map.of("region", ""))))
                 .put("/api/v1/connectors/" + name).then().statusCode(400)
                 .body("details.field", equalTo("config.region"));
-        admin().body(Map.of("type", "local", "config", Map.of("root", Api.tempDir().toString())))
+        admin().body(Map.of("type", "local", "config", Map.of("root", root.toString())))
                 .put("/api/v1/connectors/" + name).then().statusCode(200)
                 .body("type", equalTo("local"))
                 .body("config", not(org.hamcrest.Matchers.hasKey("bucket")));
