@@ -1,6 +1,5 @@
 package io.sluice.pipeline;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -24,7 +23,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
 import io.sluice.api.BlockingCalls;
-import io.sluice.api.SluiceException;
 import io.sluice.coordination.Leadership;
 import io.sluice.pipeline.program.Compilation;
 import io.sluice.pipeline.program.ProgramCompiler;
@@ -37,8 +35,7 @@ import io.sluice.pipeline.status.ResourcesStatus;
 import io.sluice.pipeline.status.RuntimeStatus;
 import io.sluice.pipeline.status.StorageStatus;
 import io.sluice.source.Connector;
-import io.sluice.source.ConnectorService;
-import io.sluice.source.LocalRoot;
+import io.sluice.source.SourceStores;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -77,7 +74,7 @@ public class Reconciler {
     @Inject
     InstantSource clock;
     @Inject
-    ConnectorService connectors;
+    SourceStores sources;
     @Inject
     BlockingCalls blocking;
     @Inject
@@ -304,29 +301,16 @@ public class Reconciler {
                 Map.of("provisioning_timeout_secs", seconds));
     }
 
-    /** Null when the pipeline's source can be read, else why not. */
+    /** Null when the pipeline's source can be read (S3: the bucket answers; local: the root is a directory), else why not. */
     private Uni<String> sourceProblem(Pipeline p) {
         if (p.connectorName == null) {
             return Uni.createFrom().nullItem();
         }
         SourceSpec source = json.read(p.source, SourceSpec.class);
-        return Connector.findByName(p.connectorName).chain(c -> {
-            if (c == null) {
-                return Uni.createFrom().item("Connector '" + p.connectorName + "' does not exist");
-            }
-            return blocking.run(() -> {
-                try {
-                    LocalRoot root = connectors.localRoot(c);
-                    var prefix = root.resolve(source == null ? null : source.prefix());
-                    if (Files.exists(prefix) && !Files.isDirectory(prefix)) {
-                        return "Source prefix " + prefix + " is not a directory";
-                    }
-                    return null;
-                } catch (SluiceException e) {
-                    return "Connector '" + c.name + "' cannot be reached: " + e.getMessage();
-                }
-            });
-        });
+        return Connector.findByName(p.connectorName).chain(c -> c == null
+                ? Uni.createFrom().item("Connector '" + p.connectorName + "' does not exist")
+                : sources.of(c).problem(source == null ? null : source.prefix())
+                        .map(problem -> problem.map(why -> "Connector '" + c.name + "' cannot be reached: " + why).orElse(null)));
     }
 
     private Duration provisioningTimeout(Pipeline p) {

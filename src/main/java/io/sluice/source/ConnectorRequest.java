@@ -10,5 +10,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record ConnectorRequest(
         @Schema(example = "inbox") String name,
         @Schema(required = true) ConnectorType type,
-        @Schema(required = true, description = "local: {\"root\": \"/srv/inbox\"}") Map<String, Object> config) {
+        @Schema(required = true, description = "local: {\"root\": \"/srv/inbox\"}; s3: {\"bucket\": \"b\", \"region\": "
+                + "\"us-east-1\", \"endpoint\": \"http://127.0.0.1:9000\" (optional), \"pathStyle\": true, "
+                + "\"accessKeyIdEnv\": \"S3_KEY\", \"secretAccessKeyEnv\": \"S3_SECRET\"} (names of environment "
+                + "variables holding the credentials, both or neither; neither: the AWS SDK's default chain)") Map<String, Object> config) {
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,6 +30,8 @@ public class ConnectorService {
     InstantSource clock;
     @Inject
     BlockingCalls blocking;
+    @Inject
+    Event<ConnectorChanged> changed;
 
     @WithSession
     public Uni<List<ConnectorView>> list() {
@@ -69,6 +72,7 @@ public class ConnectorService {
             c.type = request.type().toString();
             c.config = config;
             c.updatedAt = clock.instant();
+            changed.fire(new ConnectorChanged(c.id));
             return view(c);
         }));
     }
@@ -80,6 +84,7 @@ public class ConnectorService {
                 throw SluiceException.conflict("ConnectorInUse",
                         "Connector '" + name + "' is used by " + users + " pipeline(s)", Map.of("pipelines", users));
             }
+            changed.fire(new ConnectorChanged(c.id));
             return c.delete();
         }));
     }
@@ -111,9 +116,16 @@ public class ConnectorService {
 
     private Uni<String> validConfig(ConnectorRequest request) {
         if (request.type() == null) {
-            throw SluiceException.invalidField("type", "type is required (allowed: local)");
+            throw SluiceException.invalidField("type", "type is required (allowed: " + ConnectorType.allowed() + ")");
         }
         Map<String, Object> config = request.config() == null ? Map.of() : request.config();
+        return switch (request.type()) {
+            case LOCAL -> validLocalConfig(config);
+            case S3 -> Uni.createFrom().item(write(S3Settings.parse(config).toConfig()));
+        };
+    }
+
+    private Uni<String> validLocalConfig(Map<String, Object> config) {
         for (String key : config.keySet()) {
             if (!key.equals("root")) {
                 throw SluiceException.invalidField("config." + key, "Unknown local connector setting '" + key + "'");

@@ -63,7 +63,8 @@ public record LocalRoot(Path root) {
         return Files.isDirectory(root) && Files.isReadable(root);
     }
 
-    private static SluiceException escape(String value) {
+    /** 400 {@code PathOutsideConnectorRoot}. */
+    static SluiceException escape(String value) {
         return SluiceException.badRequest("PathOutsideConnectorRoot",
                 "Path '" + value + "' leads outside the connector's root", java.util.Map.of("path", value));
     }
