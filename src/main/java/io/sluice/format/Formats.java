@@ -1,0 +1,135 @@
+package io.sluice.format;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.parquet.hadoop.ParquetFileReader;
+
+import io.sluice.pipeline.program.TableSpec;
+import io.sluice.pipeline.spec.SourceFormat;
+import io.sluice.pipeline.spec.ValidationRule;
+
+/**
+ * Source files to batches of typed rows of a {@link TableSpec}: CSV, JSON Lines and Parquet, in
+ * bounded memory, every invalid row reported as {@link RowError}s and left out. Blocking; run on a
+ * worker thread. See {@link RowBatch} for the Java types per column type.
+ */
+public final class Formats {
+
+    private Formats() {
+    }
+
+    /**
+     * Checks a source's format options. csv: {@code header} (boolean, default true), {@code delimiter}
+     * (one character, default ','), {@code quote} (one character, default '"'), {@code null} (the
+     * unquoted text meaning NULL; default: an empty unquoted field is NULL), {@code encoding} (UTF-8
+     * only; a BOM is skipped). jsonl and parquet take none.
+     *
+     * @throws IllegalArgumentException naming the unknown option or bad value
+     */
+    public static void validateOptions(SourceFormat format, Map<String, Object> options) {
+        Objects.requireNonNull(format, "format");
+        if (format == SourceFormat.CSV) {
+            CsvOptions.parse(options);
+        } else if (options != null && !options.isEmpty()) {
+            throw new IllegalArgumentException("unknown " + format + " option '" + options.keySet().iterator().next()
+                    + "' (" + format + " takes no options)");
+        }
+    }
+
+    /**
+     * Reads csv or jsonl from a stream, which the reader closes.
+     *
+     * @param validation per-column rules by column name (may be null)
+     * @param skipRows   data rows to pass over first, unconverted and unreported (resuming after a
+     *                   checkpoint); {@link RowReader#rowsConsumed()} counts them
+     * @throws IllegalArgumentException for bad options or rules, or for parquet (use {@link #openParquet})
+     */
+    public static RowReader open(SourceFormat format, Map<String, Object> options, InputStream in, TableSpec table,
+            Map<String, List<ValidationRule>> validation, long skipRows) {
+        Objects.requireNonNull(in, "in");
+        validateOptions(format, options);
+        RowAssembler rows = new RowAssembler(table, validation);
+        return switch (format) {
+            case CSV -> new CsvRowReader(in, CsvOptions.parse(options), rows, checkSkip(skipRows));
+            case JSONL -> new JsonlRowReader(in, rows, checkSkip(skipRows));
+            case PARQUET -> throw new IllegalArgumentException("parquet needs a seekable file: use openParquet");
+        };
+    }
+
+    /**
+     * Reads a local Parquet file (download remote objects first). The footer is read by the first
+     * {@link RowReader#read}, which throws a {@link FormatException} when the file is not readable
+     * Parquet, has none of the table's columns, or maps a nested field to a column.
+     */
+    public static RowReader openParquet(Path file, TableSpec table, Map<String, List<ValidationRule>> validation,
+            long skipRows) {
+        Objects.requireNonNull(file, "file");
+        return new ParquetRowReader(file, new RowAssembler(table, validation), checkSkip(skipRows));
+    }
+
+    /** The row count of a Parquet file's footer, or -1 if the footer cannot be read. */
+    public static long parquetRowCount(Path file) {
+        try (ParquetFileReader reader = ParquetRowReader.open(file)) {
+            return reader.getRecordCount();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Counts the data rows of csv (records, aware of quoted newlines, header excluded, empty lines
+     * skipped; malformed records counted as the readers count them) or jsonl (non-blank lines), for
+     * totalRows. Reads the stream to its end and closes it. -1 for parquet (use {@link #parquetRowCount}).
+     */
+    public static long countRows(SourceFormat format, Map<String, Object> options, InputStream in) {
+        validateOptions(format, options);
+        try {
+            return switch (format) {
+                case CSV -> countCsv(CsvOptions.parse(options), in);
+                case JSONL -> countLines(in);
+                case PARQUET -> {
+                    in.close();
+                    yield -1;
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long countCsv(CsvOptions options, InputStream in) throws IOException {
+        try (CsvRecords records = new CsvRecords(in, options)) {
+            records.wantNone();
+            long count = 0;
+            while (records.next()) {
+                count++;
+            }
+            return options.header() && count > 0 ? count - 1 : count;
+        }
+    }
+
+    private static long countLines(InputStream in) throws IOException {
+        try (ByteLines lines = new ByteLines(in, JsonlRowReader.MAX_LINE_BYTES)) {
+            long count = 0;
+            while (lines.next()) {
+                if (!lines.isBlank()) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    private static long checkSkip(long skipRows) {
+        if (skipRows < 0) {
+            throw new IllegalArgumentException("skipRows must not be negative: " + skipRows);
+        }
+        return skipRows;
+    }
+}
