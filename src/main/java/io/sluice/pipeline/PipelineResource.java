@@ -171,6 +171,7 @@ public class PipelineResource {
     }
 
     private Response created(Pipeline p) {
-        return Response.created(URI.create("/v0/pipelines/" + p.name)).entity(views.full(p)).build();
+        // Relative, so it resolves under quarkus.http.root-path (an ingress prefix).
+        return Response.created(URI.create("v0/pipelines/" + p.name)).entity(views.full(p)).build();
     }
 }

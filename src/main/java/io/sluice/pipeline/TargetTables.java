@@ -93,6 +93,43 @@ public class TargetTables {
                 : Uni.createFrom().item(false)));
     }
 
+    /** Name of the table a replace run loads into before it swaps it in. */
+    public static String stagingName(UUID runId) {
+        return "_sluice_stage_" + runId.toString().replace("-", "");
+    }
+
+    /** An empty copy of the target table (same columns, constraints, indexes) for a replace run. */
+    public Uni<Void> createStaging(String table, UUID runId) {
+        return pool.query("CREATE TABLE " + qualified(stagingName(runId)) + " (LIKE " + qualified(table)
+                + " INCLUDING ALL)").execute().replaceWithVoid();
+    }
+
+    public Uni<Void> dropStaging(UUID runId) {
+        return pool.query("DROP TABLE IF EXISTS " + qualified(stagingName(runId))).execute().replaceWithVoid();
+    }
+
+    /**
+     * Atomically puts the staging table in the target's place: readers see the old table or the
+     * new one, never a mix. Runs {@code alsoInTransaction} (e.g. the segment bookkeeping) in the same
+     * transaction. The target keeps its owner mark.
+     */
+    public Uni<Void> swapInStaging(String table, UUID runId, Duration lockWait,
+            java.util.function.Function<SqlConnection, Uni<?>> alsoInTransaction) {
+        String old = "_sluice_old_" + runId.toString().replace("-", "");
+        return pool.withTransaction(conn -> conn.query("SET LOCAL lock_timeout = " + Math.max(1, lockWait.toMillis())).execute()
+                .chain(() -> conn.query("LOCK TABLE " + qualified(table) + " IN ACCESS EXCLUSIVE MODE").execute())
+                .chain(() -> owner(conn, table))
+                .chain(owner -> conn.query("ALTER TABLE " + qualified(table) + " RENAME TO " + TableSpec.quote(old)).execute()
+                        .chain(() -> conn.query("ALTER TABLE " + qualified(stagingName(runId)) + " RENAME TO "
+                                + TableSpec.quote(table)).execute())
+                        .chain(() -> conn.query("DROP TABLE " + qualified(old)).execute())
+                        .chain(() -> owner == null ? Uni.createFrom().voidItem()
+                                : conn.query("COMMENT ON TABLE " + qualified(table) + " IS '" + OWNER_MARK + owner + "'")
+                                        .execute().replaceWithVoid()))
+                .chain(() -> alsoInTransaction.apply(conn))
+                .replaceWithVoid());
+    }
+
     private Uni<List<String>> primaryKey(SqlConnection conn, String table) {
         return conn.preparedQuery(PRIMARY_KEY).execute(Tuple.of(schema(), table)).map(rows -> {
             List<String> key = new ArrayList<>();

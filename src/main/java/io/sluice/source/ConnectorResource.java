@@ -40,7 +40,7 @@ public class ConnectorResource {
     @POST
     @Operation(summary = "Create a connector")
     public Uni<Response> create(ConnectorRequest request) {
-        return service.create(io.sluice.api.RequestBodies.require(request)).map(c -> Response.created(URI.create("/api/v1/connectors/" + c.name().replace(" ", "%20")))
+        return service.create(io.sluice.api.RequestBodies.require(request)).map(c -> Response.created(URI.create("api/v1/connectors/" + c.name().replace(" ", "%20")))
                 .entity(c).build());
     }
 

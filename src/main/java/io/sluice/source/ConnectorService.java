@@ -100,10 +100,6 @@ public class ConnectorService {
         });
     }
 
-    /** A local connector's root; blocking I/O, so run it through {@link BlockingCalls}. */
-    public LocalRoot localRoot(Connector c) {
-        return LocalRoot.of(String.valueOf(config(c).get("root")));
-    }
 
     public Map<String, Object> config(Connector c) {
         try {

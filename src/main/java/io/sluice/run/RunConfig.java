@@ -1,0 +1,22 @@
+package io.sluice.run;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How runs execute. */
+@ConfigMapping(prefix = "sluice.run")
+public interface RunConfig {
+    /** Rows per batch: each batch is one INSERT and one transaction with its checkpoint. */
+    @WithDefault("10000")
+    int batchSize();
+
+    /** A pending or running run whose replica gave no sign of life for this long is marked failed. */
+    @WithDefault("30s")
+    Duration heartbeatTimeout();
+
+    /** Provisioning of the target table by a run waits at most this long for locks. */
+    @WithDefault("30s")
+    Duration tableLockTimeout();
+}

@@ -1,0 +1,44 @@
+package io.sluice.run;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.sluice.pipeline.program.TableSpec;
+import io.sluice.pipeline.spec.LoadStrategy;
+import io.sluice.pipeline.spec.SourceFormat;
+import io.sluice.pipeline.spec.ValidationRule;
+import io.sluice.source.SourceStore;
+
+/** Everything a run needs, read once when it starts. {@code touchFile}: a name never loaded (polling's marker). */
+record RunJob(
+        UUID runId,
+        UUID pipelineId,
+        String pipelineName,
+        TableSpec table,
+        LoadStrategy strategy,
+        int partitions,
+        SourceFormat format,
+        Map<String, Object> options,
+        Map<String, List<ValidationRule>> validation,
+        SourceStore store,
+        String prefix,
+        String pattern,
+        Long maxFailedRows,
+        String trigger,
+        String touchFile) {
+
+    boolean replace() {
+        return strategy == LoadStrategy.REPLACE;
+    }
+
+    boolean upsert() {
+        return strategy == LoadStrategy.UPSERT;
+    }
+
+    /** Positions of the primary key columns among the table's columns. */
+    int[] keyColumns() {
+        List<String> names = table.columns().stream().map(c -> c.name()).toList();
+        return table.primaryKey().stream().mapToInt(names::indexOf).toArray();
+    }
+}

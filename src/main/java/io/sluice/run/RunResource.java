@@ -1,0 +1,165 @@
+package io.sluice.run;
+
+import java.util.UUID;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.sluice.api.ApiError;
+import io.sluice.security.Access;
+import io.sluice.security.Role;
+
+/** Seed C: runs of a pipeline (addressed by id, or by name), their progress, errors and retries. */
+@Path("/api/v1/pipelines/{id}/runs")
+@Tag(name = "Runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+    private static final String CSV = "text/csv";
+
+    @Inject
+    RunService service;
+    @Inject
+    ObjectMapper mapper;
+
+    @POST
+    @Access(Role.EDITOR)
+    @Operation(summary = "Start a run of the pipeline now")
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
+    @APIResponse(responseCode = "409", description = "A run of this pipeline is pending or running", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "The program has not compiled, or there is no source", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Response> trigger(@PathParam("id") String id) {
+        return service.trigger(id).chain(service::view).map(v -> Response.status(201).entity(v).build());
+    }
+
+    @GET
+    @Access(Role.VIEWER)
+    @Operation(summary = "List the pipeline's runs, newest first")
+    public Uni<RunViews.RunList> list(@PathParam("id") String id, @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("50") int size) {
+        return service.list(id, page, size);
+    }
+
+    @GET
+    @Path("/{runId}")
+    @Access(Role.VIEWER)
+    @Operation(summary = "Get a run")
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<RunViews.RunView> get(@PathParam("id") String id, @PathParam("runId") String runId) {
+        return service.get(id, runId);
+    }
+
+    @GET
+    @Path("/{runId}/progress")
+    @Access(Role.VIEWER)
+    @Operation(summary = "Progress of a run", description = "Row counts, partition details, ETA, the first 20 validation errors and the log.")
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<RunViews.Progress> progress(@PathParam("id") String id, @PathParam("runId") String runId) {
+        return service.progress(id, runId);
+    }
+
+    @GET
+    @Path("/{runId}/errors")
+    @Access(Role.VIEWER)
+    @Produces({ MediaType.APPLICATION_JSON, CSV })
+    @Blocking
+    @Operation(summary = "All validation errors of a run", description = "JSON (default) or, with Accept: text/csv, a CSV download with headers Row, Column, Value, Error. Streamed whatever the count.")
+    @APIResponse(responseCode = "200", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunViews.Errors.class)),
+            @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)) })
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response errors(@PathParam("id") String id, @PathParam("runId") String runId,
+            @HeaderParam("Accept") String accept) {
+        // A worker thread writes the body as the cursor delivers rows: bounded memory whatever the count.
+        UUID run = service.runIdOf(id, runId);
+        long total = service.errorCount(run).await().indefinitely();
+        if (accept != null && accept.contains(CSV)) {
+            StreamingOutput body = out -> write(out, "Row,Column,Value,Error\r\n", run, RunResource::csvLine, "");
+            return Response.ok(body, "text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"pipeline-run-" + run + "-errors.csv\"")
+                    .build();
+        }
+        StreamingOutput body = out -> write(out, "{\"runId\":\"" + run + "\",\"total\":" + total + ",\"errors\":[",
+                run, new JsonElements(), "]}");
+        return Response.ok(body, MediaType.APPLICATION_JSON).build();
+    }
+
+    private void write(OutputStream out, String head, UUID run, Function<RunViews.RowErrorView, String> element,
+            String tail) throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        writer.write(head);
+        for (RunViews.RowErrorView e : service.streamErrors(run).subscribe().asIterable()) {
+            writer.write(element.apply(e));
+        }
+        writer.write(tail);
+        writer.flush();
+    }
+
+    /** Each error as JSON, with the separating commas of an array. */
+    private final class JsonElements implements Function<RunViews.RowErrorView, String> {
+        private boolean first = true;
+
+        @Override
+        public String apply(RunViews.RowErrorView e) {
+            String separator = first ? "" : ",";
+            first = false;
+            try {
+                return separator + mapper.writeValueAsString(e);
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
+    @POST
+    @Path("/{runId}/retry")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Retry a failed or partially failed run", description = "append and upsert resume from each partition's last committed row; replace re-runs from the beginning.")
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "422", description = "Only failed or completed_with_errors runs can be retried", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Response> retry(@PathParam("id") String id, @PathParam("runId") String runId) {
+        return service.retry(id, runId).chain(service::view).map(v -> Response.status(201).entity(v).build());
+    }
+
+    static String csvLine(RunViews.RowErrorView e) {
+        return e.row() + "," + csvField(e.column()) + "," + csvField(e.value()) + "," + csvField(e.error()) + "\r\n";
+    }
+
+    static String csvField(String value) {
+        if (value == null) {
+            return "";
+        }
+        boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
+                || value.indexOf('\r') >= 0;
+        return quote ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    }
+}

@@ -1,0 +1,249 @@
+package io.sluice.run;
+
+import static io.sluice.support.Api.admin;
+import static io.sluice.support.Api.awaitPipeline;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.sluice.support.Api;
+import io.sluice.support.TestDatabase;
+
+/** Runs from a local directory: every load strategy, row errors, progress, the errors download, retry. */
+@QuarkusTest
+class RunsTest {
+
+    private static Map<String, Object> pipeline(String connector, String prefix, String table, String strategy) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("program_code", "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, email TEXT NOT NULL, age INT)");
+        body.put("source", Map.of("connector", connector, "prefix", prefix, "format", "csv", "options", Map.of("header", true)));
+        body.put("load_strategy", strategy);
+        body.put("partitions", 2);
+        body.put("validation", Map.of("email", List.of(Map.of("rule", "email")),
+                "age", List.of(Map.of("rule", "range", "min", 0, "max", 150))));
+        return body;
+    }
+
+    private static String create(Map<String, Object> body) {
+        String name = Api.unique("runs");
+        admin().body(body).put("/v0/pipelines/" + name).then().statusCode(201);
+        awaitPipeline(name, p -> "Success".equals(p.getString("program_status")));
+        return Api.pipeline(name).getString("id");
+    }
+
+    static String csv(int from, int to, int invalidEvery) {
+        StringBuilder sb = new StringBuilder("id,email,age\n");
+        for (int i = from; i <= to; i++) {
+            boolean invalid = invalidEvery > 0 && i % invalidEvery == 0;
+            sb.append(i).append(',').append(invalid ? "not-an-email" : "user" + i + "@example.com").append(',')
+                    .append(i % 90).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static void write(Path dir, String name, String content) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String nameOf(String pipelineId) {
+        return admin().get("/v0/pipelines").then().statusCode(200).extract().jsonPath()
+                .getString("find { it.id == '" + pipelineId + "' }.name");
+    }
+
+    static JsonPath awaitRun(String pipelineId, String runId) {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin().get("/api/v1/pipelines/" + pipelineId + "/runs/" + runId).then().statusCode(200)
+                        .extract().jsonPath(), r -> !List.of("pending", "running").contains(r.getString("status")));
+    }
+
+    static String startRun(String pipelineId) {
+        return admin().post("/api/v1/pipelines/" + pipelineId + "/runs").then().statusCode(201)
+                .body("status", equalTo("pending")).extract().path("id");
+    }
+
+    @Test
+    void appendLoadsValidRowsRecordsInvalidOnesAndNeverLoadsAFileTwice() {
+        Path root = Api.tempDir();
+        String connector = Api.localConnector(root);
+        String table = Api.unique("append_t").toLowerCase();
+        String id = create(pipeline(connector, "in/", table, "append"));
+        write(root.resolve("in"), "a.csv", csv(1, 3000, 100));
+        write(root.resolve("in"), "b.csv", csv(3001, 5000, 0) + "oops,\"unterminated\n");
+
+        String runId = startRun(id);
+        JsonPath run = awaitRun(id, runId);
+        assertEquals("completed_with_errors", run.getString("status"));
+        assertEquals(31, run.getLong("failedRows"), "30 bad emails and one malformed line");
+        assertEquals(5000 - 30, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+
+        JsonPath progress = admin().get("/api/v1/pipelines/" + id + "/runs/" + runId + "/progress").then().statusCode(200)
+                .body("status", equalTo("completed_with_errors"))
+                .body("partitions", equalTo(2))
+                .body("completedPartitions", equalTo(2))
+                .body("partitionDetails", hasSize(2))
+                .body("validationErrors", hasSize(20))
+                .body("loadStrategy", equalTo("append"))
+                .body("durationMs", greaterThan(-1))
+                .extract().jsonPath();
+        assertEquals(5001, progress.getLong("totalRows"));
+        assertEquals(5001, progress.getLong("processedRows"));
+        assertEquals("email", progress.getString("validationErrors[0].column"));
+        assertEquals(100, progress.getLong("validationErrors[0].row"));
+        assertEquals("not-an-email", progress.getString("validationErrors[0].value"));
+        List<String> stages = progress.getList("log.stage");
+        assertTrue(stages.containsAll(List.of("extract", "load")), stages.toString());
+
+        admin().get("/api/v1/pipelines/" + id + "/runs/" + runId + "/errors").then().statusCode(200)
+                .body("runId", equalTo(runId)).body("total", equalTo(31)).body("errors", hasSize(31));
+        String csv = admin().header("Accept", "text/csv").get("/api/v1/pipelines/" + id + "/runs/" + runId + "/errors")
+                .then().statusCode(200)
+                .header("Content-Type", containsString("text/csv"))
+                .header("Content-Disposition", equalTo("attachment; filename=\"pipeline-run-" + runId + "-errors.csv\""))
+                .extract().asString();
+        assertTrue(csv.startsWith("Row,Column,Value,Error\r\n"), csv.substring(0, 40));
+        assertEquals(32, csv.split("\r\n").length);
+
+        // The same files again: nothing new to load.
+        String second = startRun(id);
+        JsonPath again = awaitRun(id, second);
+        assertEquals("completed", again.getString("status"));
+        assertEquals(0, again.getLong("processedRows"));
+        assertEquals(5000 - 30, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+
+        admin().get("/api/v1/pipelines/" + id + "/runs").then().statusCode(200)
+                .body("total", equalTo(2)).body("runs[0].id", equalTo(second));
+        admin().post("/api/v1/pipelines/" + id + "/runs/" + second + "/retry").then().statusCode(422)
+                .body("error_code", equalTo("RunNotRetryable"));
+        admin().get("/api/v1/pipelines/" + id + "/runs/00000000-0000-0000-0000-000000000000").then().statusCode(404);
+    }
+
+    @Test
+    void upsertKeepsTheLastRowOfAKeyAndUpdatesExistingRows() {
+        Path root = Api.tempDir();
+        String connector = Api.localConnector(root);
+        String table = Api.unique("upsert_t").toLowerCase();
+        String id = create(pipeline(connector, "", table, "upsert"));
+        write(root, "1.csv", "id,email,age\n1,a@x.io,10\n2,b@x.io,20\n1,a2@x.io,11\n");
+        JsonPath first = awaitRun(id, startRun(id));
+        assertEquals("completed", first.getString("status"));
+        assertEquals(1, first.getLong("skippedRows"));
+        write(root, "2.csv", "id,email,age\n2,b2@x.io,21\n3,c@x.io,30\n");
+        assertEquals("completed", awaitRun(id, startRun(id)).getString("status"));
+        assertEquals(3, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM sluice_data." + table + " WHERE id = 1 AND email = 'a2@x.io'"));
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM sluice_data." + table + " WHERE id = 2 AND age = 21"));
+    }
+
+    @Test
+    void replaceSwapsTheWholeTable() {
+        Path root = Api.tempDir();
+        String connector = Api.localConnector(root);
+        String table = Api.unique("replace_t").toLowerCase();
+        String id = create(pipeline(connector, "", table, "replace"));
+        write(root, "x.csv", csv(1, 100, 0));
+        assertEquals("completed", awaitRun(id, startRun(id)).getString("status"));
+        assertEquals(100, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+        try {
+            Files.delete(root.resolve("x.csv"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        write(root, "y.csv", csv(1000, 1009, 0));
+        assertEquals("completed", awaitRun(id, startRun(id)).getString("status"));
+        assertEquals(10, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+        assertEquals(10, TestDatabase.count("SELECT count(*) FROM sluice_data." + table + " WHERE id >= 1000"));
+    }
+
+    @Test
+    void aRunOverTheThresholdFailsAndItsRetryResumesWithoutDuplicates() {
+        Path root = Api.tempDir();
+        String connector = Api.localConnector(root);
+        String table = Api.unique("retry_t").toLowerCase();
+        Map<String, Object> body = pipeline(connector, "", table, "append");
+        body.put("partitions", 1);
+        body.put("max_failed_rows", 5);
+        String id = create(body);
+        // Errors late in the file: the first batches commit before the threshold trips.
+        StringBuilder content = new StringBuilder(csv(1, 4000, 0));
+        content.append(csv(4001, 6000, 50).substring("id,email,age\n".length()));
+        write(root, "big.csv", content.toString());
+        String runId = startRun(id);
+        JsonPath failed = awaitRun(id, runId);
+        assertEquals("failed", failed.getString("status"));
+        assertTrue(failed.getString("errorMessage").contains("max_failed_rows"), failed.getString("errorMessage"));
+        long committed = TestDatabase.count("SELECT count(*) FROM sluice_data." + table);
+        assertTrue(committed >= 4000 && committed < 6000 - 40, "committed " + committed);
+
+        String name = nameOf(id);
+        admin().body(Map.of("max_failed_rows", 1000)).patch("/v0/pipelines/" + name).then().statusCode(200);
+        awaitPipeline(name, p -> "Success".equals(p.getString("program_status")));
+        JsonPath retry = admin().post("/api/v1/pipelines/" + id + "/runs/" + runId + "/retry").then().statusCode(201)
+                .body("status", equalTo("pending"))
+                .body("metadata.retryOf", equalTo(runId))
+                .body("metadata.resumable", equalTo(true))
+                .body("log[0].stage", equalTo("retry"))
+                .extract().jsonPath();
+        long resumeFrom = retry.getLong("metadata.resumeFromRow");
+        assertTrue(resumeFrom >= 4000, "resumes after the committed rows: " + resumeFrom);
+        JsonPath done = awaitRun(id, retry.getString("id"));
+        assertEquals("completed_with_errors", done.getString("status"));
+        assertEquals(6000 - 40, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+        assertEquals(6000 - 40, TestDatabase.count("SELECT count(DISTINCT id) FROM sluice_data." + table));
+    }
+
+    @Test
+    void touchFilePollingStartsARunAndCleansUpAfterIt() {
+        Path root = Api.tempDir();
+        String connector = Api.localConnector(root);
+        String table = Api.unique("polled_t").toLowerCase();
+        Map<String, Object> body = pipeline(connector, "drop/", table, "append");
+        body.put("polling", Map.of("enabled", true, "intervalMinutes", 15, "touchFile", "_READY.dat",
+                "deleteAfterProcess", true));
+        String name = Api.unique("polled");
+        admin().body(body).put("/v0/pipelines/" + name).then().statusCode(201);
+        admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
+        awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
+        String id = Api.pipeline(name).getString("id");
+
+        write(root.resolve("drop"), "part1.csv", csv(1, 50, 0));
+        admin().post("/api/v1/pipelines/poll").then().statusCode(200).body("triggered", equalTo(0));
+        write(root.resolve("drop"), "_READY.dat", "");
+        admin().get("/api/v1/pipelines/poll").then().statusCode(200)
+                .body("pipelines.find { it.id == '" + id + "' }.polling.touchFile", equalTo("_READY.dat"))
+                .body("pipelines.find { it.id == '" + id + "' }.connectorType", equalTo("local"));
+        admin().post("/api/v1/pipelines/poll").then().statusCode(200)
+                .body("triggered", equalTo(1))
+                .body("message", containsString("triggered 1 runs"));
+        String runId = admin().get("/api/v1/pipelines/" + id + "/runs").then().extract().path("runs[0].id");
+        assertEquals("completed", awaitRun(id, runId).getString("status"));
+        assertEquals(50, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(root.resolve("drop/_READY.dat")));
+        assertFalse(Files.exists(root.resolve("drop/part1.csv")), "processed files are deleted");
+        admin().get("/api/v1/pipelines/poll").then().statusCode(200)
+                .body("pipelines.find { it.id == '" + id + "' }.lastRunStatus", equalTo("completed"));
+        admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
+    }
+}
