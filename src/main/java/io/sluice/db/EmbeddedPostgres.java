@@ -3,7 +3,11 @@ package io.sluice.db;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -22,6 +26,7 @@ public final class EmbeddedPostgres {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
     private static final int START_ATTEMPTS = 5;
     private static EmbeddedPostgres running;
+    private static FileLock dataDirectoryLock;
     /** Set while the application runs; the JVM hook then waits for the application's own orderly stop. */
     private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> APP_STOPPED =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -44,6 +49,8 @@ public final class EmbeddedPostgres {
                     + "build carries no embedded PostgreSQL binaries; configure a PostgreSQL server");
         }
         Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
+        holdDataDirectoryLock(pgData);
+        stopOrphanedServer(pgData);
         running = startWithRetries(pgData);
         Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgres::stopAfterApplication, "embedded-postgres-stop"));
         return running;
@@ -138,6 +145,53 @@ public final class EmbeddedPostgres {
         }
         throw new IllegalStateException("Embedded PostgreSQL could not start in " + pgData
                 + " (is another Sluice using this data directory?)", last);
+    }
+
+    /**
+     * Takes, for the JVM's lifetime, an exclusive lock next to the data directory: a second Sluice on
+     * the same data directory is refused at once, and a server found running there can only be an
+     * orphan of a crashed Sluice.
+     */
+    private static void holdDataDirectoryLock(Path pgData) {
+        try {
+            Files.createDirectories(pgData.getParent());
+            FileChannel channel = FileChannel.open(pgData.getParent().resolve("postgres.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("Another Sluice process uses the data directory " + pgData.getParent());
+            }
+            dataDirectoryLock = lock;
+        } catch (OverlappingFileLockException e) {
+            // Held by this JVM already (a dev-mode restart): nothing to do.
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot lock " + pgData.getParent(), e);
+        }
+    }
+
+    /**
+     * When Sluice was killed (kill -9, OOM), its PostgreSQL child outlives it and keeps the data
+     * directory. We hold the directory lock, so that server is nobody's: stop it (SIGTERM, PostgreSQL's
+     * "smart" shutdown, then SIGINT "fast") before starting our own.
+     */
+    private static void stopOrphanedServer(Path pgData) {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+            var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            if (process.isEmpty()) {
+                return;
+            }
+            LOG.warnf("Stopping an orphaned embedded PostgreSQL (pid %d) left by a Sluice that did not stop cleanly", pid);
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
+            process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Could not stop the server of %s: %s", pidFile, e.getMessage());
+        }
     }
 
     private static int freeLoopbackPort() {
