@@ -246,10 +246,11 @@ public class PipelineService {
             if (programChanged) {
                 p.programVersion++;
             }
-            if (!programChanged && Objects.equals(before.validation(), after.validation())) {
+            if (!programChanged && Objects.equals(before.validation(), after.validation())
+                    && before.loadStrategy() == after.loadStrategy()) {
                 return Uni.createFrom().item(p);
             }
-            // The compiler checks the validation rules against the table too, so both recompile.
+            // The compiler checks the validation rules and the load strategy against the table too.
             p.programError = NO_PROGRAM_ERROR;
             p.programInfo = null;
             return changes.of(p).program(ProgramStatus.Pending).record();

@@ -12,10 +12,12 @@ import com.cronutils.parser.CronParser;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.sluice.api.SluiceException;
+import io.sluice.format.Formats;
 import io.sluice.pipeline.spec.PipelineRequest;
 import io.sluice.pipeline.spec.PollingSpec;
 import io.sluice.pipeline.spec.SourceSpec;
 import io.sluice.pipeline.spec.ValidationRule;
+import io.sluice.source.SourceStore;
 
 /**
  * Checks a pipeline declaration before it is saved; each problem is a 400 naming the field.
@@ -78,6 +80,12 @@ final class PipelineSpecValidator {
             throw SluiceException.invalidField("source.format", "source.format is required (csv, jsonl, parquet)");
         }
         relativePath("source.prefix", s.prefix());
+        SourceStore.nameMatcher(s.pattern());
+        try {
+            Formats.validateOptions(s.format(), s.options() == null ? Map.of() : s.options());
+        } catch (IllegalArgumentException e) {
+            throw SluiceException.invalidField("source.options", "Invalid " + s.format() + " options: " + e.getMessage());
+        }
     }
 
     private static void polling(PollingSpec p) {

@@ -115,7 +115,7 @@ public class Reconciler {
 
     // ---- program compilation: Pending -> CompilingSql -> SqlCompiled -> Success | SqlError
 
-    private record CompileWork(long programVersion, String code, String validation) {
+    private record CompileWork(long programVersion, String code, String validation, String loadStrategy) {
     }
 
     private Uni<Void> compile(UUID id) {
@@ -123,7 +123,7 @@ public class Reconciler {
             if (p == null) {
                 return Uni.createFrom().<CompileWork>nullItem();
             }
-            CompileWork work = new CompileWork(p.programVersion, p.programCode, p.validation);
+            CompileWork work = new CompileWork(p.programVersion, p.programCode, p.validation, p.loadStrategy);
             return switch (p.programStatus) {
                 case Pending -> changes.of(p).program(ProgramStatus.CompilingSql).record().replaceWith(work);
                 case CompilingSql -> Uni.createFrom().item(work);
@@ -141,7 +141,7 @@ public class Reconciler {
     private Compilation compileWithValidation(CompileWork work) {
         Compilation result = ProgramCompiler.compile(work.code());
         if (result instanceof Compilation.Success ok) {
-            var problem = ValidationCheck.problem(ok.table(), json.read(work.validation(), RULES));
+            var problem = ValidationCheck.problem(ok.table(), json.read(work.validation(), RULES), work.loadStrategy());
             if (problem.isPresent()) {
                 return new Compilation.Failure(problem.get());
             }

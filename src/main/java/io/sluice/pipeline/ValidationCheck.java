@@ -12,7 +12,10 @@ import io.sluice.pipeline.program.SqlError;
 import io.sluice.pipeline.program.TableSpec;
 import io.sluice.pipeline.spec.ValidationRule;
 
-/** Part of compiling a pipeline: its validation rules must name columns of its table, with fitting types. */
+/**
+ * Part of compiling a pipeline: its validation rules must name columns of its table, with fitting
+ * types, and an upsert needs a primary key.
+ */
 final class ValidationCheck {
     private static final Set<PgType.Kind> NUMERIC = EnumSet.of(PgType.Kind.BIGINT, PgType.Kind.INTEGER,
             PgType.Kind.SMALLINT, PgType.Kind.REAL, PgType.Kind.DOUBLE, PgType.Kind.NUMERIC);
@@ -20,7 +23,10 @@ final class ValidationCheck {
     private ValidationCheck() {
     }
 
-    static Optional<SqlError> problem(TableSpec table, Map<String, List<ValidationRule>> validation) {
+    static Optional<SqlError> problem(TableSpec table, Map<String, List<ValidationRule>> validation, String loadStrategy) {
+        if ("upsert".equals(loadStrategy) && table.primaryKey().isEmpty()) {
+            return Optional.of(error("load_strategy upsert needs a PRIMARY KEY in table '" + table.name() + "'"));
+        }
         if (validation == null) {
             return Optional.empty();
         }

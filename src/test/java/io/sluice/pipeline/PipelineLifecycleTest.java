@@ -193,6 +193,17 @@ class PipelineLifecycleTest {
     }
 
     @Test
+    void upsertWithoutPrimaryKeyDoesNotCompile() {
+        String name = Api.unique("nokey");
+        admin().body(Map.of("program_code", "CREATE TABLE nokey (id INT)", "load_strategy", "upsert"))
+                .put("/v0/pipelines/" + name).then().statusCode(201);
+        JsonPath failed = awaitPipeline(name, p -> "SqlError".equals(p.getString("program_status")));
+        assertTrue(failed.getString("program_error.sql_compilation.messages[0].message").contains("PRIMARY KEY"));
+        admin().body(Map.of("load_strategy", "append")).patch("/v0/pipelines/" + name).then().statusCode(200);
+        awaitPipeline(name, p -> "Success".equals(p.getString("program_status")));
+    }
+
+    @Test
     void provisioningTimesOutWhileTheTargetTableIsLocked() throws Exception {
         String name = Api.unique("locked");
         String table = Api.unique("locked_t").toLowerCase();
@@ -254,6 +265,12 @@ class PipelineLifecycleTest {
         admin().body(Map.of("source", Map.of("connector", "nope", "format", "csv")))
                 .put("/v0/pipelines/" + name).then().statusCode(400)
                 .body("error_code", equalTo("UnknownConnector"));
+        admin().body(Map.of("source", Map.of("connector", connector, "format", "csv", "options", Map.of("delimiter", ";;"))))
+                .put("/v0/pipelines/" + name).then().statusCode(400)
+                .body("details.field", equalTo("source.options"));
+        admin().body(Map.of("source", Map.of("connector", connector, "format", "csv", "pattern", "[*.csv")))
+                .put("/v0/pipelines/" + name).then().statusCode(400)
+                .body("error_code", equalTo("InvalidPattern"));
         admin().body(Map.of("partitions", 0)).put("/v0/pipelines/" + name).then().statusCode(400)
                 .body("details.field", equalTo("partitions"));
         admin().body(Map.of()).put("/v0/pipelines/bad%20name").then().statusCode(400);
