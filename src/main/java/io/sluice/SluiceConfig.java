@@ -14,4 +14,16 @@ public interface SluiceConfig {
      */
     @WithDefault("./sluice-data")
     Path dataDir();
+
+    /** The PostgreSQL Sluice runs itself when no datasource URL is configured. */
+    EmbeddedPostgres embeddedPostgres();
+
+    interface EmbeddedPostgres {
+        /**
+         * fsync and synchronous commits on (the default): committed data survives a power loss.
+         * Tests switch it off for speed.
+         */
+        @WithDefault("true")
+        boolean durable();
+    }
 }

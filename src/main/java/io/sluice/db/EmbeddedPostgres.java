@@ -40,7 +40,7 @@ public final class EmbeddedPostgres {
     }
 
     /** Starts the server under {@code dataDir} unless this JVM already runs it. */
-    public static synchronized EmbeddedPostgres startOnce(Path dataDir) {
+    public static synchronized EmbeddedPostgres startOnce(Path dataDir, boolean durable) {
         if (running != null) {
             return running;
         }
@@ -51,7 +51,7 @@ public final class EmbeddedPostgres {
         Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
         holdDataDirectoryLock(pgData);
         stopOrphanedServer(pgData);
-        running = startWithRetries(pgData);
+        running = startWithRetries(pgData, durable);
         Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgres::stopAfterApplication, "embedded-postgres-stop"));
         return running;
     }
@@ -115,7 +115,7 @@ public final class EmbeddedPostgres {
         return dataDir;
     }
 
-    private static EmbeddedPostgres startWithRetries(Path pgData) {
+    private static EmbeddedPostgres startWithRetries(Path pgData, boolean durable) {
         IOException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freeLoopbackPort();
@@ -130,6 +130,9 @@ public final class EmbeddedPostgres {
                         .setOverrideWorkingDirectory(binaries.toFile())
                         .setPort(port)
                         .setServerConfig("listen_addresses", "127.0.0.1")
+                        // zonky's defaults (-F, synchronous_commit=off) trade durability for test speed.
+                        .setServerConfig("fsync", durable ? "on" : "off")
+                        .setServerConfig("synchronous_commit", durable ? "on" : "off")
                         .setPGStartupWait(Duration.ofSeconds(60))
                         .start();
                 LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (%d ms)", port, pgData,

@@ -18,9 +18,11 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
     private static final int ORDINAL = 10;
 
     private final Path dataDir;
+    private final boolean durable;
 
-    EmbeddedPostgresConfigSource(Path dataDir) {
+    EmbeddedPostgresConfigSource(Path dataDir, boolean durable) {
         this.dataDir = dataDir;
+        this.durable = durable;
     }
 
     @Override
@@ -38,7 +40,7 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
     @Override
     public String getValue(String propertyName) {
         return switch (propertyName) {
-            case URL -> EmbeddedPostgres.startOnce(dataDir).reactiveUrl();
+            case URL -> EmbeddedPostgres.startOnce(dataDir, durable).reactiveUrl();
             default -> null;
         };
     }

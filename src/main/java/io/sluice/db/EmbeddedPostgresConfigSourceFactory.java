@@ -22,7 +22,9 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         }
         ConfigValue dataDir = context.getValue("sluice.data-dir");
         String dir = dataDir == null || dataDir.getValue() == null ? DEFAULT_DATA_DIR : dataDir.getValue();
-        return List.of(new EmbeddedPostgresConfigSource(Path.of(dir)));
+        ConfigValue durable = context.getValue("sluice.embedded-postgres.durable");
+        boolean isDurable = durable == null || durable.getValue() == null || Boolean.parseBoolean(durable.getValue());
+        return List.of(new EmbeddedPostgresConfigSource(Path.of(dir), isDurable));
     }
 
     @Override
