@@ -20,6 +20,14 @@ public interface AuthConfig {
      */
     Optional<String> bootstrapKey();
 
+    /**
+     * How long a verified API key is remembered, so that busy clients do not cost a database query per
+     * request. A deleted key stops working at once on the replica that deleted it, and within this
+     * time on the others. {@code 0s} disables the cache.
+     */
+    @WithDefault("2s")
+    java.time.Duration apiKeyCacheTtl();
+
     /** JWT bearer tokens from an OIDC issuer. */
     Jwt jwt();
 

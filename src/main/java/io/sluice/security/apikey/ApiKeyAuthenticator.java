@@ -3,6 +3,8 @@ package io.sluice.security.apikey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.sluice.security.AuthConfig;
+
 import io.sluice.security.Identity;
 import io.sluice.security.Role;
 import io.smallrye.mutiny.Uni;
@@ -13,8 +15,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Verifies a presented API key: finds the row by its lookup prefix and compares the SHA-256 of the
  * presented key with the stored one in constant time. Straight on the reactive pool (one indexed
- * query, no ORM session), so it runs on the event loop without blocking it. Nothing is cached: a
- * deleted key stops working at once, on every replica.
+ * query, no ORM session), so it runs on the event loop without blocking it. A verified key is
+ * remembered for {@code sluice.auth.api-key-cache-ttl} (by its hash, never the key itself).
  */
 @ApplicationScoped
 public class ApiKeyAuthenticator {
@@ -23,6 +25,18 @@ public class ApiKeyAuthenticator {
 
     @Inject
     Pool pool;
+    @Inject
+    AuthConfig config;
+
+    private record Remembered(Identity identity, long expiresAtNanos) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Forgets every remembered key (after a key was deleted here). */
+    public void forgetAll() {
+        verified.clear();
+    }
 
     /** The key's owner, or {@code null} when the key is unknown or does not match. */
     public Uni<Identity> authenticate(String key) {
@@ -30,6 +44,24 @@ public class ApiKeyAuthenticator {
             return Uni.createFrom().nullItem();
         }
         byte[] hash = ApiKeys.hash(key);
+        String cacheKey = java.util.HexFormat.of().formatHex(hash);
+        Remembered known = verified.get(cacheKey);
+        long now = System.nanoTime();
+        if (known != null && now - known.expiresAtNanos() < 0) {
+            return Uni.createFrom().item(known.identity());
+        }
+        long ttl = config.apiKeyCacheTtl().toNanos();
+        return lookup(key, hash).invoke(identity -> {
+            if (identity != null && ttl > 0) {
+                if (verified.size() > 10_000) {
+                    verified.clear();
+                }
+                verified.put(cacheKey, new Remembered(identity, now + ttl));
+            }
+        });
+    }
+
+    private Uni<Identity> lookup(String key, byte[] hash) {
         String prefix = ApiKeys.lookupPrefix(key, hash);
         return pool.preparedQuery("SELECT name, role, key_hash FROM sluice.api_key WHERE key_prefix = $1")
                 .execute(Tuple.of(prefix))

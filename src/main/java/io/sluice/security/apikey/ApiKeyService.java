@@ -23,6 +23,9 @@ import io.smallrye.mutiny.Uni;
 /** API key management: validation and transactions. At least one admin key always remains. */
 @ApplicationScoped
 public class ApiKeyService {
+    @Inject
+    ApiKeyAuthenticator authenticator;
+
     static final int MAX_NAME_LENGTH = 128;
     /** Strongest first, as PRODUCT.md lists them. */
     private static final List<String> ROLE_NAMES = Arrays.stream(Role.values())
@@ -75,6 +78,10 @@ public class ApiKeyService {
     /** Deletes a key; the last admin key cannot be deleted (400 {@code LastAdminKey}). */
     @WithTransaction
     public Uni<Void> delete(String name) {
+        return deleteKey(name).invoke(authenticator::forgetAll);
+    }
+
+    private Uni<Void> deleteKey(String name) {
         return ApiKey.findByName(name)
                 .onItem().ifNull().failWith(() -> unknown(name))
                 .chain(key -> key.role != Role.ADMIN
