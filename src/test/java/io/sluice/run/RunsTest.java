@@ -115,6 +115,18 @@ class RunsTest {
     }
 
     @Test
+    void aPipelineNeverHasTwoRunsAtOnce() {
+        String table = Api.unique("single_t").toLowerCase();
+        String id = create(pipeline(Api.localConnector(root), "", table, "append"));
+        write(root, "many.csv", csv(1, 50_000, 0));
+        String runId = startRun(id);
+        admin().post("/api/v1/pipelines/" + id + "/runs").then().statusCode(409)
+                .body("error_code", equalTo("RunInProgress"));
+        assertEquals("completed", awaitRun(id, runId).getString("status"));
+        assertEquals(50_000, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+    }
+
+    @Test
     void upsertKeepsTheLastRowOfAKeyAndUpdatesExistingRows() {
         String connector = Api.localConnector(root);
         String table = Api.unique("upsert_t").toLowerCase();
