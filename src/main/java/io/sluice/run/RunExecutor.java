@@ -29,6 +29,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.SluiceConfig;
 import io.sluice.coordination.Leadership;
@@ -122,7 +123,10 @@ public class RunExecutor {
                 });
     }
 
-    /** Runs whose replica died (no heartbeat) are failed, so they can be retried from their checkpoints. */
+    /**
+     * Runs whose replica died (no heartbeat) are failed, so they can be retried from their
+     * checkpoints; the staging table of a replace run goes with it (its retry starts over).
+     */
     @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> failAbandoned() {
         if (!leadership.isLeader()) {
@@ -132,11 +136,18 @@ public class RunExecutor {
                 UPDATE sluice.run SET status = 'failed', finished_at = now(),
                     error_message = 'Interrupted: the process running it stopped; retry to resume from its checkpoint'
                 WHERE status IN ('pending', 'running') AND heartbeat_at < now() - make_interval(secs => $1)
-                  AND NOT (id = ANY($2)) RETURNING id""")
+                  AND NOT (id = ANY($2)) RETURNING id, load_strategy""")
                 .execute(Tuple.of((double) config.heartbeatTimeout().toSeconds(), active.toArray(new UUID[0])))
-                .invoke(rows -> rows.forEach(r -> LOG.warnf("Run %s was abandoned by its process: marked failed", r.getUUID(0))))
-                .replaceWithVoid()
-                .onFailure().recoverWithItem(e -> null);
+                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                .onItem().transformToUniAndConcatenate(r -> {
+                    LOG.warnf("Run %s was abandoned by its process: marked failed", r.getUUID(0));
+                    return "replace".equals(r.getString(1)) ? tables.dropStaging(r.getUUID(0)) : Uni.createFrom().voidItem();
+                })
+                .collect().last().replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Marking abandoned runs failed: %s", e.getMessage());
+                    return null;
+                });
     }
 
     void onStop(@Observes ShutdownEvent event) {

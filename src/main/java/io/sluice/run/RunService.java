@@ -296,13 +296,18 @@ public class RunService {
         return String.format(java.util.Locale.ROOT, "%.1fh", seconds / 3600.0);
     }
 
+    /**
+     * A unique violation (23505) from inserting the run: the pipeline's active run. Hibernate Reactive
+     * reports it as a ConstraintViolationException caused by a java.sql.SQLException, not as the
+     * client's PgException.
+     */
     private static boolean isActiveRunConflict(Throwable e) {
-        Throwable t = e;
-        while (t != null) {
-            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String state = t instanceof PgException pg ? pg.getSqlState()
+                    : t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+            if ("23505".equals(state)) {
                 return true;
             }
-            t = t.getCause();
         }
         return false;
     }

@@ -1,5 +1,10 @@
 package io.sluice.run;
 
+import static io.sluice.run.RunApi.awaitRun;
+import static io.sluice.run.RunApi.create;
+import static io.sluice.run.RunApi.nameOf;
+import static io.sluice.run.RunApi.startRun;
+import static io.sluice.run.RunApi.write;
 import static io.sluice.support.Api.admin;
 import static io.sluice.support.Api.awaitPipeline;
 import static org.hamcrest.Matchers.containsString;
@@ -11,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -30,6 +35,8 @@ import io.sluice.support.TestDatabase;
 /** Runs from a local directory: every load strategy, row errors, progress, the errors download, retry. */
 @QuarkusTest
 class RunsTest {
+    @TempDir
+    Path root;
 
     private static Map<String, Object> pipeline(String connector, String prefix, String table, String strategy) {
         Map<String, Object> body = new HashMap<>();
@@ -42,13 +49,6 @@ class RunsTest {
         return body;
     }
 
-    private static String create(Map<String, Object> body) {
-        String name = Api.unique("runs");
-        admin().body(body).put("/v0/pipelines/" + name).then().statusCode(201);
-        awaitPipeline(name, p -> "Success".equals(p.getString("program_status")));
-        return Api.pipeline(name).getString("id");
-    }
-
     static String csv(int from, int to, int invalidEvery) {
         StringBuilder sb = new StringBuilder("id,email,age\n");
         for (int i = from; i <= to; i++) {
@@ -59,34 +59,8 @@ class RunsTest {
         return sb.toString();
     }
 
-    static void write(Path dir, String name, String content) {
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String nameOf(String pipelineId) {
-        return admin().get("/v0/pipelines").then().statusCode(200).extract().jsonPath()
-                .getString("find { it.id == '" + pipelineId + "' }.name");
-    }
-
-    static JsonPath awaitRun(String pipelineId, String runId) {
-        return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> admin().get("/api/v1/pipelines/" + pipelineId + "/runs/" + runId).then().statusCode(200)
-                        .extract().jsonPath(), r -> !List.of("pending", "running").contains(r.getString("status")));
-    }
-
-    static String startRun(String pipelineId) {
-        return admin().post("/api/v1/pipelines/" + pipelineId + "/runs").then().statusCode(201)
-                .body("status", equalTo("pending")).extract().path("id");
-    }
-
     @Test
     void appendLoadsValidRowsRecordsInvalidOnesAndNeverLoadsAFileTwice() {
-        Path root = Api.tempDir();
         String connector = Api.localConnector(root);
         String table = Api.unique("append_t").toLowerCase();
         String id = create(pipeline(connector, "in/", table, "append"));
@@ -141,8 +115,19 @@ class RunsTest {
     }
 
     @Test
+    void aPipelineNeverHasTwoRunsAtOnce() {
+        String table = Api.unique("single_t").toLowerCase();
+        String id = create(pipeline(Api.localConnector(root), "", table, "append"));
+        write(root, "many.csv", csv(1, 50_000, 0));
+        String runId = startRun(id);
+        admin().post("/api/v1/pipelines/" + id + "/runs").then().statusCode(409)
+                .body("error_code", equalTo("RunInProgress"));
+        assertEquals("completed", awaitRun(id, runId).getString("status"));
+        assertEquals(50_000, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+    }
+
+    @Test
     void upsertKeepsTheLastRowOfAKeyAndUpdatesExistingRows() {
-        Path root = Api.tempDir();
         String connector = Api.localConnector(root);
         String table = Api.unique("upsert_t").toLowerCase();
         String id = create(pipeline(connector, "", table, "upsert"));
@@ -159,7 +144,6 @@ class RunsTest {
 
     @Test
     void replaceSwapsTheWholeTable() {
-        Path root = Api.tempDir();
         String connector = Api.localConnector(root);
         String table = Api.unique("replace_t").toLowerCase();
         String id = create(pipeline(connector, "", table, "replace"));
@@ -179,7 +163,6 @@ class RunsTest {
 
     @Test
     void aRunOverTheThresholdFailsAndItsRetryResumesWithoutDuplicates() {
-        Path root = Api.tempDir();
         String connector = Api.localConnector(root);
         String table = Api.unique("retry_t").toLowerCase();
         Map<String, Object> body = pipeline(connector, "", table, "append");
@@ -216,16 +199,9 @@ class RunsTest {
 
     @Test
     void touchFilePollingStartsARunAndCleansUpAfterIt() {
-        Path root = Api.tempDir();
         String connector = Api.localConnector(root);
         String table = Api.unique("polled_t").toLowerCase();
-        Map<String, Object> body = pipeline(connector, "drop/", table, "append");
-        body.put("polling", Map.of("enabled", true, "intervalMinutes", 15, "touchFile", "_READY.dat",
-                "deleteAfterProcess", true));
-        String name = Api.unique("polled");
-        admin().body(body).put("/v0/pipelines/" + name).then().statusCode(201);
-        admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
-        awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
+        String name = RunApi.createPolledAndStart(pipeline(connector, "drop/", table, "append"));
         String id = Api.pipeline(name).getString("id");
 
         write(root.resolve("drop"), "part1.csv", csv(1, 50, 0));

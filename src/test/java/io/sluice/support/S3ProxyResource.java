@@ -6,12 +6,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.gaul.s3proxy.BlobStores;
@@ -93,7 +91,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
-            deleteRecursively(basedir);
+            Api.deleteRecursively(basedir);
         }
     }
 
@@ -146,16 +144,5 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     /** The file behind an object of the bucket (which may not exist). */
     public static Path object(String key) {
         return Path.of(ConfigProvider.getConfig().getValue(BASEDIR, String.class)).resolve(BUCKET).resolve(key);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

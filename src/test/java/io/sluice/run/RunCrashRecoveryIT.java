@@ -1,0 +1,319 @@
+package io.sluice.run;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import io.sluice.support.Api;
+
+/**
+ * Processes killed in the middle of runs, end to end on the packaged application
+ * ({@code target/quarkus-app/quarkus-run.jar}, run by failsafe after {@code package}): Sluice runs
+ * as a child JVM on a fresh data directory with small batches; it is killed ({@code kill -9}) while an
+ * append and a replace run load; a new process on the same data directory (which stops the
+ * PostgreSQL the killed one left behind) marks both runs failed once their heartbeat is stale and
+ * drops the replace run's staging table; the append retry resumes from the checkpoints, the replace
+ * retry starts over; and each table then holds each valid row of its source exactly once.
+ */
+class RunCrashRecoveryIT {
+    private static final String KEY = "sluice-it-admin-" + UUID.randomUUID();
+    /** Appended: two files on two partitions, 400,000 rows: several seconds of loading in 1000-row batches. */
+    private static final List<SourceRows> APPEND_FILES = List.of(new SourceRows(1, 200_000, 1000),
+            new SourceRows(200_001, 400_000, 1000));
+    /** Loaded by a replace pipeline at the same time. */
+    private static final List<SourceRows> REPLACE_FILES = List.of(new SourceRows(1, 150_000, 1000));
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+    private Path work;
+    private final long began = System.nanoTime();
+    private final List<Sluice> processes = new ArrayList<>();
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        Path build = Path.of(System.getProperty("sluice.it.build-dir", "target")).toAbsolutePath();
+        work = Files.createTempDirectory(Files.createDirectories(build), "crash-it-");
+    }
+
+    @AfterEach
+    void stopEverythingAndDelete() {
+        processes.forEach(Sluice::stop);
+        stopPostgresOf(work.resolve("data"));
+        Api.deleteRecursively(work);
+    }
+
+    @Test
+    void runsInterruptedByAKilledProcessAreFailedOnRestartAndTheirRetriesLoadEveryValidRowOnce() throws Exception {
+        write("big", APPEND_FILES);
+        write("small", REPLACE_FILES);
+        long total = SourceRows.totalRows(APPEND_FILES);
+        long invalid = SourceRows.invalidRows(APPEND_FILES);
+        Path data = work.resolve("data");
+        phase("sources written");
+
+        Sluice first = start(data, 1);
+        phase("first process ready");
+        first.api().body(Map.of("name", "inbox", "type", "local", "config", Map.of("root", work.resolve("inbox").toString())))
+                .post("/api/v1/connectors").then().statusCode(201);
+        String append = pipeline(first, "crash_append", "crash_t", "big/", "append", 2);
+        String replace = pipeline(first, "crash_replace", "crash_r", "small/", "replace", 1);
+        String appendRun = first.api().post(append).then().statusCode(201).extract().path("id");
+        first.api().post(append).then().statusCode(409).body("error_code", equalTo("RunInProgress"));
+        String replaceRun = first.api().post(replace).then().statusCode(201).extract().path("id");
+
+        JsonPath loading = first.await(Duration.ofSeconds(60), append + appendRun + "/progress",
+                p -> p.getLong("processedRows") >= 10_000 || ended(p));
+        JsonPath replacing = first.await(Duration.ofSeconds(60), replace + replaceRun + "/progress",
+                p -> p.getLong("processedRows") >= 5_000 || ended(p));
+        assertEquals(total, loading.getLong("totalRows"));
+        first.kill();
+        phase("killed at " + loading.getLong("processedRows") + " + " + replacing.getLong("processedRows") + " processed rows");
+        assertEquals("running", loading.getString("status"), "still loading when killed: " + loading.prettify());
+        assertEquals("running", replacing.getString("status"), "still loading when killed: " + replacing.prettify());
+
+        Sluice second = start(data, 2);
+        phase("second process ready");
+        JsonPath failed = second.await(Duration.ofSeconds(60), append + appendRun, RunCrashRecoveryIT::ended);
+        JsonPath failedReplace = second.await(Duration.ofSeconds(30), replace + replaceRun, RunCrashRecoveryIT::ended);
+        for (JsonPath run : List.of(failed, failedReplace)) {
+            assertEquals("failed", run.getString("status"), run.prettify());
+            assertTrue(run.getString("errorMessage").startsWith("Interrupted"), run.getString("errorMessage"));
+        }
+        long committed = failed.getLong("processedRows");
+        phase("runs marked failed, " + committed + " rows committed by the append run");
+        assertTrue(committed >= 10_000 && committed < total, "rows committed before the kill: " + committed);
+
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort(data)
+                + "/postgres?user=postgres")) {
+            // The killed replace run showed nothing, and left no staging table behind.
+            assertEquals(0, count(db, "SELECT count(*) FROM sluice_data.crash_r"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'sluice_data'"
+                            + " AND tablename LIKE '\\_sluice\\_stage\\_%'") == 0);
+
+            JsonPath retry = second.api().post(append + appendRun + "/retry").then().statusCode(201)
+                    .body("metadata.retryOf", equalTo(appendRun)).body("metadata.resumable", equalTo(true))
+                    .extract().jsonPath();
+            assertEquals(committed, retry.getLong("metadata.resumeFromRow"), "resumes after the committed rows");
+            second.api().post(replace + replaceRun + "/retry").then().statusCode(201)
+                    .body("metadata.resumable", equalTo(false)).body("metadata.resumeFromRow", equalTo(0));
+            String retryId = retry.getString("id");
+            JsonPath done = second.await(Duration.ofSeconds(120), append + retryId, RunCrashRecoveryIT::ended);
+            JsonPath replaced = second.await(Duration.ofSeconds(60), replace + latestRun(second, replace),
+                    RunCrashRecoveryIT::ended);
+            phase("retries ended " + done.getString("status") + ", " + replaced.getString("status"));
+
+            assertEquals("completed_with_errors", done.getString("status"), done.prettify());
+            assertEquals(total, done.getLong("processedRows"));
+            assertEquals(invalid, failed.getLong("failedRows") + done.getLong("failedRows"),
+                    "each invalid row reported once, by the killed run or by its retry");
+            int errors = second.api().get(append + appendRun + "/errors").then().statusCode(200).extract().path("total");
+            int retryErrors = second.api().get(append + retryId + "/errors").then().statusCode(200).extract().path("total");
+            assertEquals(invalid, errors + retryErrors, "row errors neither lost nor doubled");
+            SourceRows.assertTableHolds(db, "sluice_data.crash_t", total - invalid, validIdSum(APPEND_FILES));
+
+            assertEquals("completed_with_errors", replaced.getString("status"), replaced.prettify());
+            assertEquals(SourceRows.invalidRows(REPLACE_FILES), replaced.getLong("failedRows"));
+            SourceRows.assertTableHolds(db, "sluice_data.crash_r",
+                    SourceRows.totalRows(REPLACE_FILES) - SourceRows.invalidRows(REPLACE_FILES), validIdSum(REPLACE_FILES));
+        } catch (AssertionError | SQLException | RuntimeException e) {
+            processes.forEach(Sluice::printLog);
+            throw e;
+        }
+    }
+
+    private void write(String folder, List<SourceRows> files) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("inbox").resolve(folder));
+        for (int i = 0; i < files.size(); i++) {
+            files.get(i).writeText("csv", dir.resolve("part-" + i + ".csv"));
+        }
+    }
+
+    /** Creates a pipeline over the inbox connector and waits for its program; returns its runs' path. */
+    private static String pipeline(Sluice sluice, String name, String table, String prefix, String strategy, int partitions) {
+        sluice.api().body(Map.of(
+                "program_code", SourceRows.table(table, false),
+                "source", Map.of("connector", "inbox", "prefix", prefix, "format", "csv"),
+                "load_strategy", strategy, "partitions", partitions,
+                "validation", Map.of("email", List.of(Map.of("rule", "email")))))
+                .put("/v0/pipelines/" + name).then().statusCode(201);
+        String id = sluice.await(Duration.ofSeconds(60), "/v0/pipelines/" + name,
+                p -> "Success".equals(p.getString("program_status"))).getString("id");
+        return "/api/v1/pipelines/" + id + "/runs/";
+    }
+
+    private static String latestRun(Sluice sluice, String runs) {
+        return sluice.api().get(runs).then().statusCode(200).extract().path("runs[0].id");
+    }
+
+    private static long validIdSum(List<SourceRows> files) {
+        return files.stream().mapToLong(f -> f.ids().filter(f::valid).sum()).sum();
+    }
+
+    private static long count(Connection db, String sql) throws SQLException {
+        try (var statement = db.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private void phase(String what) {
+        System.out.printf("[%s] %5.1f s: %s%n", getClass().getSimpleName(), (System.nanoTime() - began) / 1e9, what);
+    }
+
+    private static boolean ended(JsonPath run) {
+        return !List.of("pending", "running").contains(run.getString("status"));
+    }
+
+    private Sluice start(Path data, int n) throws IOException {
+        Path jar = Path.of(System.getProperty("sluice.it.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw verify (which packages before this test)");
+        }
+        Sluice sluice = Sluice.start(jar, work, data, work.resolve("sluice-" + n + ".log"));
+        processes.add(sluice);
+        sluice.awaitReady();
+        return sluice;
+    }
+
+    /** The port of the embedded PostgreSQL: line 4 of its postmaster.pid. */
+    private static int postgresPort(Path data) throws IOException {
+        return Integer.parseInt(Files.readAllLines(data.resolve("postgres/postmaster.pid")).get(3).strip());
+    }
+
+    /** A server left by a killed process or a failed test: stopped ("smart", then killed). */
+    private static void stopPostgresOf(Path data) {
+        Path pidFile = data.resolve("postgres/postmaster.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            Optional<ProcessHandle> server = ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).strip()));
+            server.filter(ProcessHandle::isAlive).ifPresent(p -> {
+                p.destroy();
+                try {
+                    p.onExit().get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Could not stop the PostgreSQL of " + data + ": " + e);
+        }
+    }
+
+    /** One Sluice process: the packaged application in a child JVM. */
+    private record Sluice(Process process, String baseUri, Path log) {
+
+        static Sluice start(Path jar, Path workDir, Path data, Path log) throws IOException {
+            int port = freePort();
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-jar", jar.toString())
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Map<String, String> env = builder.environment();
+            env.put("SLUICE_DATA_DIR", data.toString());
+            env.put("SLUICE_AUTH_BOOTSTRAP_KEY", KEY);
+            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            env.put("SLUICE_RUN_BATCH_SIZE", "1000");
+            env.put("SLUICE_RUN_HEARTBEAT_TIMEOUT", "5s");
+            return new Sluice(builder.start(), "http://127.0.0.1:" + port, log);
+        }
+
+        RequestSpecification api() {
+            return given().baseUri(baseUri).auth().oauth2(KEY).contentType(ContentType.JSON);
+        }
+
+        void awaitReady() {
+            try {
+                Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                        .ignoreExceptions()
+                        .until(() -> {
+                            if (!process.isAlive()) {
+                                throw new IllegalStateException("Sluice exited with " + process.exitValue());
+                            }
+                            return given().baseUri(baseUri).get("/q/health/ready").statusCode() == 200;
+                        });
+            } catch (RuntimeException e) {
+                printLog();
+                throw e;
+            }
+        }
+
+        /** Polls GET {@code path} until the condition holds, and returns the last response. */
+        JsonPath await(Duration atMost, String path, Predicate<JsonPath> condition) {
+            try {
+                return Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100))
+                        .until(() -> api().get(path).then().statusCode(200).extract().jsonPath(), condition::test);
+            } catch (RuntimeException e) {
+                printLog();
+                throw e;
+            }
+        }
+
+        /** kill -9. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the killed process exited");
+        }
+
+        /** An orderly stop (SIGTERM), else kill -9. */
+        void stop() {
+            if (!process.isAlive()) {
+                return;
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void printLog() {
+            try {
+                List<String> lines = Files.readAllLines(log);
+                System.err.println("---- " + log + " (last 80 lines)");
+                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.err::println);
+            } catch (IOException e) {
+                System.err.println("No log at " + log);
+            }
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+}
