@@ -26,10 +26,19 @@ final class RunApi {
 
     /** PUTs a pipeline with a unique name and waits until its program compiled; returns its id. */
     static String create(Map<String, Object> body) {
+        return awaitCompiled(put(body));
+    }
+
+    /** PUTs a pipeline with a unique name; returns the name. */
+    static String put(Map<String, Object> body) {
         String name = Api.unique("runs");
         admin().body(body).put("/v0/pipelines/" + name).then().statusCode(201);
-        awaitPipeline(name, p -> "Success".equals(p.getString("program_status")));
-        return Api.pipeline(name).getString("id");
+        return name;
+    }
+
+    /** Waits until the pipeline's program compiled; returns its id. */
+    static String awaitCompiled(String name) {
+        return awaitPipeline(name, p -> "Success".equals(p.getString("program_status"))).getString("id");
     }
 
     /**
@@ -59,7 +68,7 @@ final class RunApi {
 
     /** Waits (60 s at most) until the run is neither pending nor running, and returns it. */
     static JsonPath awaitRun(String pipelineId, String runId) {
-        return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> admin().get("/api/v1/pipelines/" + pipelineId + "/runs/" + runId).then().statusCode(200)
                         .extract().jsonPath(), r -> !List.of("pending", "running").contains(r.getString("status")));
     }

@@ -1,7 +1,6 @@
 package io.sluice.run;
 
 import static io.sluice.run.RunApi.awaitRun;
-import static io.sluice.run.RunApi.create;
 import static io.sluice.run.RunApi.nameOf;
 import static io.sluice.run.RunApi.progress;
 import static io.sluice.run.RunApi.retry;
@@ -21,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -63,16 +63,28 @@ abstract class SourceRunsContract {
         }
     }
 
-    /** A fresh source for one test. */
+    /** The source of this class's tests (created once; each test has its own prefix in it). */
     abstract Source source();
+
+    /** A test's pipeline: its id, the folder its files go to, its table. */
+    record Prepared(String id, String prefix, String table) {
+    }
+
+    private Source source;
+    private final Map<String, Prepared> prepared = new HashMap<>();
 
     /** The formats to load from this source. */
     List<String> formats() {
         return SourceRows.formats();
     }
 
+    /** The load strategies to load with. */
+    List<String> strategies() {
+        return List.of("append", "upsert", "replace");
+    }
+
     Stream<Arguments> formatsAndStrategies() {
-        return formats().stream().flatMap(f -> Stream.of("append", "upsert", "replace").map(s -> Arguments.of(f, s)));
+        return formats().stream().flatMap(f -> strategies().stream().map(s -> Arguments.of(f, s)));
     }
 
     static Map<String, Object> pipeline(String connector, String prefix, String format, String table, String strategy,
@@ -86,14 +98,51 @@ abstract class SourceRunsContract {
         return body;
     }
 
+    /**
+     * The pipeline of test {@code key}. The first test creates every test's pipeline at once: their
+     * programs compile in the same reconciler passes instead of one test after the other. (Not in a
+     * {@code @BeforeAll}: Quarkus points REST Assured at the application before each test.)
+     */
+    private Prepared pipeline(String key) {
+        if (prepared.isEmpty()) {
+            createPipelines();
+        }
+        return prepared.get(key);
+    }
+
+    private void createPipelines() {
+        source = source();
+        Map<String, String> names = new LinkedHashMap<>();
+        formatsAndStrategies().map(Arguments::get).forEach(a -> {
+            String format = (String) a[0];
+            String strategy = (String) a[1];
+            names.put(format + "/" + strategy, prepare(format + "/" + strategy, format, strategy, 2, Map.of()));
+        });
+        for (String format : formats()) {
+            names.put(format + "/resume", prepare(format + "/resume", format, "append", 1, Map.of("max_failed_rows", 5)));
+        }
+        names.forEach((key, name) -> prepared.compute(key,
+                (k, p) -> new Prepared(RunApi.awaitCompiled(name), p.prefix(), p.table())));
+    }
+
+    /** PUTs the pipeline of test {@code key}, with its own prefix and table; returns its name. */
+    private String prepare(String key, String format, String strategy, int partitions, Map<String, Object> more) {
+        String prefix = Api.unique("in") + "/";
+        String table = Api.unique(key.replace('/', '_')).toLowerCase();
+        Map<String, Object> body = pipeline(source.connector(), prefix, format, table, strategy, partitions);
+        body.putAll(more);
+        prepared.put(key, new Prepared(null, prefix, table));
+        return RunApi.put(body);
+    }
+
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("formatsAndStrategies")
     void theTableHoldsExactlyTheValidRowsOfTheSourceAndNoFileLoadsTwice(String format, String strategy)
             throws SQLException {
-        Source source = source();
-        String prefix = Api.unique("in") + "/";
-        String table = Api.unique(format + "_" + strategy).toLowerCase();
-        String qualified = "sluice_data." + table;
+        Prepared pipeline = pipeline(format + "/" + strategy);
+        String id = pipeline.id();
+        String prefix = pipeline.prefix();
+        String qualified = "sluice_data." + pipeline.table();
         boolean upsert = "upsert".equals(strategy);
         // Upsert: b rewrites 200 keys of a (two of them rows of a that failed validation).
         SourceRows a = new SourceRows(1, 1200, 50);
@@ -101,7 +150,6 @@ abstract class SourceRunsContract {
         List<SourceRows> files = new ArrayList<>(List.of(a, b));
         source.put(prefix + "a." + format, a.encode(format));
         source.put(prefix + "b." + format, b.encode(format));
-        String id = create(pipeline(source.connector(), prefix, format, table, strategy, 2));
 
         String firstId = startRun(id);
         JsonPath first = awaitRun(id, firstId);
@@ -151,17 +199,15 @@ abstract class SourceRunsContract {
     @ParameterizedTest(name = "{0}")
     @MethodSource("formats")
     void aRetryResumesAfterTheLastCommittedRowOfAFailedRun(String format) throws SQLException {
-        Source source = source();
-        String prefix = Api.unique("resume") + "/";
-        String table = Api.unique(format + "_resume").toLowerCase();
+        Prepared pipeline = pipeline(format + "/resume");
+        String id = pipeline.id();
+        String prefix = pipeline.prefix();
+        String table = pipeline.table();
         // One partition: f1 loads whole, then f2's first batch trips the error threshold.
         SourceRows f1 = new SourceRows(1, 2000, 0);
         SourceRows f2 = new SourceRows(2001, 3300, 50);
         source.put(prefix + "f1." + format, f1.encode(format));
         source.put(prefix + "f2." + format, f2.encode(format));
-        Map<String, Object> body = pipeline(source.connector(), prefix, format, table, "append", 1);
-        body.put("max_failed_rows", 5);
-        String id = create(body);
 
         String failedId = startRun(id);
         JsonPath failed = awaitRun(id, failedId);
