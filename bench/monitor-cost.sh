@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# CPU cost of the monitor (and the reconciler's idle passes) with 1,000 provisioned pipelines, as
+# the difference to the same service idle with no pipeline, measured in the same run.
+# Goal (issue 2): under 5 % of one core on average.
+#
+#   bench/monitor-cost.sh
+#
+# What it does: packages the application unless target/quarkus-app exists, starts it on a free
+# loopback port with a fresh temporary SLUICE_DATA_DIR (embedded PostgreSQL and ZooKeeper), lets it
+# settle, then measures the CPU time of the JVM (utime+stime of /proc/PID/stat) over WINDOW seconds
+# with 0 pipelines (REPEATS windows). Then it creates PIPELINES pipelines through the API (each with
+# a valid program creating its own table, all reading from one local connector), starts them all,
+# waits until every one is Provisioned and Running, lets the monitor's first observations settle,
+# and measures the same window again. No HTTP request is made during a window. The embedded
+# PostgreSQL's CPU time (postmaster and backends) is measured alongside and reported separately:
+# the monitor's queries cost CPU there too.
+#
+# Knobs: PIPELINES (default 1000), WINDOW (s, default 60), REPEATS (windows per state, default 2),
+# SETTLE (s after start-up, default 30), SETTLE_LOADED (s after all are provisioned, default 60),
+# PARALLEL (concurrent API calls while creating, default 4), and those of bench/lib.sh.
+# Output: a table on stdout; per-second CPU samples and figures appended to
+# bench/results/monitor-cost.log, one line per run to bench/results/monitor-cost.tsv.
+
+source "$(dirname "$0")/lib.sh"
+
+PIPELINES=${PIPELINES:-1000}
+WINDOW=${WINDOW:-60}
+REPEATS=${REPEATS:-2}
+SETTLE=${SETTLE:-30}
+SETTLE_LOADED=${SETTLE_LOADED:-60}
+PARALLEL=${PARALLEL:-4}
+
+ensure_tools
+ensure_packaged
+mkdir -p "$RESULTS_DIR"
+make_workdir
+RAW=$RESULTS_DIR/monitor-cost.log
+RUN_ID=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+{ echo; echo "===== monitor-cost $RUN_ID"; machine_info; echo "JAVA_OPTS='$JAVA_OPTS' PIPELINES=$PIPELINES WINDOW=$WINDOW REPEATS=$REPEATS SETTLE=$SETTLE SETTLE_LOADED=$SETTLE_LOADED"; } >>"$RAW"
+
+# window LABEL: samples the JVM's and PostgreSQL's CPU ticks every second for WINDOW seconds;
+# sets WIN_JAVA_PCT and WIN_PG_PCT (percent of one core) and WIN_LOAD (1-min load average at its end).
+window() {
+    local label=$1 t0 j0 p0 t1 j1 p1 jp pp line=""
+    t0=$(date +%s%N); j0=$(cpu_ticks_java); p0=$(cpu_ticks_pg)
+    jp=$j0; pp=$p0
+    for _ in $(seq 1 "$WINDOW"); do
+        sleep 1
+        j1=$(cpu_ticks_java); p1=$(cpu_ticks_pg)
+        line+=" $((j1 - jp))/$((p1 - pp))"
+        jp=$j1; pp=$p1
+    done
+    t1=$(date +%s%N)
+    WIN_JAVA_PCT=$(calc "($j1 - $j0) / $CLK_TCK / (($t1 - $t0) / 1e9) * 100" 2)
+    WIN_PG_PCT=$(calc "($p1 - $p0) / $CLK_TCK / (($t1 - $t0) / 1e9) * 100" 2)
+    WIN_LOAD=$(load1)
+    printf '%s: java %s %% pg %s %% of one core over %.1f s (load %s); per-second ticks java/pg (1 tick = %s ms):%s\n' \
+        "$label" "$WIN_JAVA_PCT" "$WIN_PG_PCT" "$(calc "($t1 - $t0) / 1e9" 1)" "$WIN_LOAD" "$((1000 / CLK_TCK))" "$line" >>"$RAW"
+    log "$label: JVM $WIN_JAVA_PCT %, PostgreSQL $WIN_PG_PCT % of one core (load $WIN_LOAD)"
+}
+
+wait_for_low_load
+LOAD_BEFORE=$(load1)
+start_app "$WORK/data"
+READY_MS=$(wait_ready)
+log "ready after ${READY_MS} ms on $APP_URL; settling ${SETTLE}s"
+sleep "$SETTLE"
+
+declare -a IDLE_J IDLE_P IDLE_L LOADED_J LOADED_P LOADED_L
+for r in $(seq 1 "$REPEATS"); do
+    window "idle, 0 pipelines, window $r"
+    IDLE_J+=("$WIN_JAVA_PCT"); IDLE_P+=("$WIN_PG_PCT"); IDLE_L+=("$WIN_LOAD")
+done
+
+# ---- 1,000 pipelines
+create_local_connector inbox "$WORK/inbox"
+names=$WORK/names
+seq -f 'bench_%04g' 1 "$PIPELINES" >"$names"
+while read -r n; do mkdir -p "$WORK/inbox/$n"; done <"$names"
+
+t_create=$(date +%s)
+codes=$(xargs -P "$PARALLEL" -I{} curl -s -o /dev/null -w '%{http_code}\n' -X PUT "$APP_URL/v0/pipelines/{}" \
+    -H "Authorization: Bearer $BENCH_KEY" -H 'Content-Type: application/json' \
+    -d '{"description":"benchmark","program_code":"CREATE TABLE {} (id BIGINT PRIMARY KEY, email TEXT NOT NULL, age INT)","source":{"connector":"inbox","prefix":"{}/","format":"csv","options":{"header":true}},"load_strategy":"upsert","partitions":1}' \
+    <"$names" | sort | uniq -c | tr -s ' ' | paste -sd, -)
+log "created $PIPELINES pipelines in $(($(date +%s) - t_create)) s (HTTP status counts:$codes)"
+[ "$codes" = " $PIPELINES 201" ] || die "not every pipeline was created: $codes"
+
+t_start=$(date +%s)
+codes=$(xargs -P "$PARALLEL" -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST "$APP_URL/v0/pipelines/{}/start" \
+    -H "Authorization: Bearer $BENCH_KEY" <"$names" | sort | uniq -c | tr -s ' ' | paste -sd, -)
+log "started $PIPELINES pipelines in $(($(date +%s) - t_start)) s (HTTP status counts:$codes)"
+[ "$codes" = " $PIPELINES 202" ] || die "not every pipeline was started: $codes"
+
+deadline=$(($(date +%s) + 1800))
+while :; do
+    counts=$(api GET '/v0/pipelines?selector=status' | jq -r '[length,
+        ([.[] | select(.deployment_resources_status == "Provisioned" and .deployment_runtime_status == "Running")] | length),
+        ([.[] | select(.deployment_error != null)] | length)] | @tsv')
+    read -r total ready failed <<<"$counts"
+    [ "$failed" -gt 0 ] && die "$failed pipelines failed to deploy"
+    [ "$ready" -eq "$PIPELINES" ] && break
+    [ "$(date +%s)" -ge "$deadline" ] && die "only $ready of $total pipelines provisioned after 30 min"
+    sleep 5
+done
+PROVISION_S=$(($(date +%s) - t_start))
+log "all $PIPELINES pipelines Provisioned and Running ${PROVISION_S} s after the first start request; settling ${SETTLE_LOADED}s"
+sleep "$SETTLE_LOADED"
+
+for r in $(seq 1 "$REPEATS"); do
+    window "$PIPELINES pipelines provisioned, window $r"
+    LOADED_J+=("$WIN_JAVA_PCT"); LOADED_P+=("$WIN_PG_PCT"); LOADED_L+=("$WIN_LOAD")
+done
+
+# The events the monitor kept for one pipeline: evidence that it did observe them.
+EVENTS_ONE=$(api GET "/v0/pipelines/bench_0001/events" | jq 'length')
+read -r RSS_END HWM_END < <(rss_mib "$APP_PID")
+STOP_MS=$(stop_app)
+
+mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.2f", s / NR }'; }
+IJ=$(mean "${IDLE_J[@]}"); IP=$(mean "${IDLE_P[@]}")
+LJ=$(mean "${LOADED_J[@]}"); LP=$(mean "${LOADED_P[@]}")
+DJ=$(calc "$LJ - $IJ" 2); DP=$(calc "$LP - $IP" 2); DT=$(calc "$DJ + $DP" 2)
+GOAL=$(awk -v d="$DJ" 'BEGIN { print (d < 5) ? "met" : "NOT met" }')
+GOAL_T=$(awk -v d="$DT" 'BEGIN { print (d < 5) ? "met" : "NOT met" }')
+
+echo
+echo "Monitor cost ($RUN_ID; ${WINDOW}s windows, CPU % of one core; load before $LOAD_BEFORE)"
+printf '%-36s %10s %12s %8s\n' state JVM PostgreSQL load
+for i in $(seq 0 $((REPEATS - 1))); do
+    printf '%-36s %10s %12s %8s\n' "idle, 0 pipelines (window $((i + 1)))" "${IDLE_J[$i]}" "${IDLE_P[$i]}" "${IDLE_L[$i]}"
+done
+for i in $(seq 0 $((REPEATS - 1))); do
+    printf '%-36s %10s %12s %8s\n' "$PIPELINES pipelines (window $((i + 1)))" "${LOADED_J[$i]}" "${LOADED_P[$i]}" "${LOADED_L[$i]}"
+done
+printf '%-36s %10s %12s\n' "idle mean" "$IJ" "$IP"
+printf '%-36s %10s %12s\n' "$PIPELINES pipelines mean" "$LJ" "$LP"
+printf '%-36s %10s %12s\n' "attributable (difference)" "$DJ" "$DP"
+echo
+echo "monitor + reconciler with $PIPELINES pipelines: JVM $DJ % of one core (goal < 5 %: $GOAL); JVM + embedded PostgreSQL $DT % ($GOAL_T)"
+echo "provisioning all $PIPELINES took ${PROVISION_S} s; events kept for bench_0001: $EVENTS_ONE; JVM RSS at the end ${RSS_END} MiB (HWM ${HWM_END}); SIGTERM to exit ${STOP_MS} ms"
+
+TSV=$RESULTS_DIR/monitor-cost.tsv
+[ -f "$TSV" ] || printf 'run\tcommit\tload_before\tpipelines\twindow_s\trepeats\tidle_java_pct\tidle_pg_pct\tloaded_java_pct\tloaded_pg_pct\tdiff_java_pct\tdiff_pg_pct\tprovision_s\tjava_opts\n' >"$TSV"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$RUN_ID" "$(git -C "$REPO_DIR" rev-parse --short HEAD)" \
+    "$LOAD_BEFORE" "$PIPELINES" "$WINDOW" "$REPEATS" "$IJ" "$IP" "$LJ" "$LP" "$DJ" "$DP" "$PROVISION_S" "$JAVA_OPTS" >>"$TSV"
+echo "idle_java=$IJ idle_pg=$IP loaded_java=$LJ loaded_pg=$LP diff_java=$DJ diff_pg=$DP provision_s=$PROVISION_S" >>"$RAW"
