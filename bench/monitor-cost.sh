@@ -16,8 +16,10 @@
 # the monitor's queries cost CPU there too.
 #
 # Knobs: PIPELINES (default 1000), WINDOW (s, default 60), REPEATS (windows per state, default 2),
-# SETTLE (s after start-up, default 30), SETTLE_LOADED (s after all are provisioned, default 60),
-# PARALLEL (concurrent API calls while creating, default 4), and those of bench/lib.sh.
+# SETTLE (s after start-up, default 60), SETTLE_LOADED (s after all are provisioned, default 60),
+# PARALLEL (concurrent API calls while creating, default 4), AGED_EVENTS (default 0: off; e.g. 720
+# adds a third state, the event table filled to that many events per pipeline, see below), and
+# those of bench/lib.sh.
 # Output: a table on stdout; per-second CPU samples and figures appended to
 # bench/results/monitor-cost.log, one line per run to bench/results/monitor-cost.tsv.
 
@@ -26,7 +28,7 @@ source "$(dirname "$0")/lib.sh"
 PIPELINES=${PIPELINES:-1000}
 WINDOW=${WINDOW:-60}
 REPEATS=${REPEATS:-2}
-SETTLE=${SETTLE:-30}
+SETTLE=${SETTLE:-60}
 SETTLE_LOADED=${SETTLE_LOADED:-60}
 PARALLEL=${PARALLEL:-4}
 
@@ -112,6 +114,41 @@ for r in $(seq 1 "$REPEATS"); do
     LOADED_J+=("$WIN_JAVA_PCT"); LOADED_P+=("$WIN_PG_PCT"); LOADED_L+=("$WIN_LOAD")
 done
 
+# Optional (AGED_EVENTS=N): a service that has run for days keeps up to 720 events per pipeline
+# (a heartbeat every 10 minutes fills that in 5 days), and the monitor's queries read that table.
+# Simulate it by copying each pipeline's newest event, back-dated by 10 minutes per copy, straight
+# into the embedded PostgreSQL with psql until every pipeline has N events; then measure again.
+declare -a AGED_J AGED_P AGED_L
+AGED_EVENTS=${AGED_EVENTS:-0}
+if [ "$AGED_EVENTS" -gt 0 ]; then
+    command -v psql >/dev/null 2>&1 || ensure_tools psql
+    PGPORT_EMB=$(sed -n 4p "$APP_DATA/postgres/postmaster.pid")
+    t_fill=$(date +%s)
+    psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT_EMB" -U postgres -d postgres <<SQL >>"$RAW" 2>&1 || die "could not add aged events"
+INSERT INTO sluice.pipeline_monitor_event (id, pipeline_id, recorded_at, deployment_resources_status,
+    deployment_resources_status_details, deployment_resources_desired_status, deployment_runtime_status,
+    deployment_runtime_status_details, deployment_runtime_desired_status, deployment_error, program_status,
+    storage_status, storage_status_details)
+SELECT gen_random_uuid(), e.pipeline_id, first.at - g * interval '10 minutes', e.deployment_resources_status,
+    e.deployment_resources_status_details, e.deployment_resources_desired_status, e.deployment_runtime_status,
+    e.deployment_runtime_status_details, e.deployment_runtime_desired_status, e.deployment_error, e.program_status,
+    e.storage_status, e.storage_status_details
+FROM (SELECT DISTINCT ON (pipeline_id) * FROM sluice.pipeline_monitor_event ORDER BY pipeline_id, recorded_at DESC) e
+JOIN (SELECT pipeline_id, min(recorded_at) AS at, count(*) AS n FROM sluice.pipeline_monitor_event GROUP BY pipeline_id) first
+  USING (pipeline_id)
+CROSS JOIN LATERAL generate_series(1, greatest(0, $AGED_EVENTS - first.n)) g;
+ANALYZE sluice.pipeline_monitor_event;
+SQL
+    AGED_ROWS=$(psql -X -At -h 127.0.0.1 -p "$PGPORT_EMB" -U postgres -d postgres -c 'SELECT count(*) FROM sluice.pipeline_monitor_event')
+    log "event table now holds $AGED_ROWS events (filled in $(($(date +%s) - t_fill)) s); settling ${SETTLE_LOADED}s"
+    echo "aged: $AGED_ROWS events after filling to $AGED_EVENTS per pipeline" >>"$RAW"
+    sleep "$SETTLE_LOADED"
+    for r in $(seq 1 "$REPEATS"); do
+        window "$PIPELINES pipelines, $AGED_EVENTS events each, window $r"
+        AGED_J+=("$WIN_JAVA_PCT"); AGED_P+=("$WIN_PG_PCT"); AGED_L+=("$WIN_LOAD")
+    done
+fi
+
 # The events the monitor kept for one pipeline: evidence that it did observe them.
 EVENTS_ONE=$(api GET "/v0/pipelines/bench_0001/events" | jq 'length')
 read -r RSS_END HWM_END < <(rss_mib "$APP_PID")
@@ -133,9 +170,16 @@ done
 for i in $(seq 0 $((REPEATS - 1))); do
     printf '%-36s %10s %12s %8s\n' "$PIPELINES pipelines (window $((i + 1)))" "${LOADED_J[$i]}" "${LOADED_P[$i]}" "${LOADED_L[$i]}"
 done
+for i in $(seq 0 $((${#AGED_J[@]} - 1))); do
+    printf '%-36s %10s %12s %8s\n' "+ $AGED_EVENTS events each (window $((i + 1)))" "${AGED_J[$i]}" "${AGED_P[$i]}" "${AGED_L[$i]}"
+done
 printf '%-36s %10s %12s\n' "idle mean" "$IJ" "$IP"
 printf '%-36s %10s %12s\n' "$PIPELINES pipelines mean" "$LJ" "$LP"
 printf '%-36s %10s %12s\n' "attributable (difference)" "$DJ" "$DP"
+if [ ${#AGED_J[@]} -gt 0 ]; then
+    AJ=$(mean "${AGED_J[@]}"); AP=$(mean "${AGED_P[@]}")
+    printf '%-36s %10s %12s\n' "$AGED_EVENTS events each, difference" "$(calc "$AJ - $IJ" 2)" "$(calc "$AP - $IP" 2)"
+fi
 echo
 echo "monitor + reconciler with $PIPELINES pipelines: JVM $DJ % of one core (goal < 5 %: $GOAL); JVM + embedded PostgreSQL $DT % ($GOAL_T)"
 echo "provisioning all $PIPELINES took ${PROVISION_S} s; events kept for bench_0001: $EVENTS_ONE; JVM RSS at the end ${RSS_END} MiB (HWM ${HWM_END}); SIGTERM to exit ${STOP_MS} ms"
@@ -144,4 +188,5 @@ TSV=$RESULTS_DIR/monitor-cost.tsv
 [ -f "$TSV" ] || printf 'run\tcommit\tload_before\tpipelines\twindow_s\trepeats\tidle_java_pct\tidle_pg_pct\tloaded_java_pct\tloaded_pg_pct\tdiff_java_pct\tdiff_pg_pct\tprovision_s\tjava_opts\n' >"$TSV"
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$RUN_ID" "$(git -C "$REPO_DIR" rev-parse --short HEAD)" \
     "$LOAD_BEFORE" "$PIPELINES" "$WINDOW" "$REPEATS" "$IJ" "$IP" "$LJ" "$LP" "$DJ" "$DP" "$PROVISION_S" "$JAVA_OPTS" >>"$TSV"
+[ ${#AGED_J[@]} -gt 0 ] && echo "aged_events=$AGED_EVENTS aged_java=$AJ aged_pg=$AP diff_java=$(calc "$AJ - $IJ" 2) diff_pg=$(calc "$AP - $IP" 2)" >>"$RAW"
 echo "idle_java=$IJ idle_pg=$IP loaded_java=$LJ loaded_pg=$LP diff_java=$DJ diff_pg=$DP provision_s=$PROVISION_S" >>"$RAW"
