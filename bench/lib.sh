@@ -204,6 +204,14 @@ stop_app() {
     echo $((($(date +%s%N) - t0) / 1000000))
 }
 
+# Fails when the application is gone (crashed, or killed by something else on a shared machine):
+# figures measured against a dead process are worthless.
+require_alive() {
+    [ -n "$APP_PID" ] && alive "$APP_PID" && return 0
+    tail -20 "$APP_LOG" >&2 || true
+    die "the application (pid $APP_PID) is no longer running; measurement void"
+}
+
 # ---- HTTP API
 
 # api METHOD PATH [JSON]: prints the body; fails on an HTTP status >= 400.
@@ -290,16 +298,48 @@ cpu_ticks_pg() {
     echo "$total"
 }
 
+# busy_ticks: CPU time of the whole machine, all cores, in clock ticks (/proc/stat: user, nice,
+# system, irq, softirq, steal).
+busy_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# children_ms_var: CPU time (user+system, ms) of this shell's finished child processes, such as wrk.
+children_ms_var() { # sets CHILDREN_MS
+    # `times` must run in this shell, not in a pipeline's or substitution's subshell.
+    times >"$WORK/.times"
+    CHILDREN_MS=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60000 + a[2] * 1000 } printf "%.0f", t }' "$WORK/.times")
+}
+
+# The CPU (% of one core) that processes other than the application, its PostgreSQL and wrk used
+# from foreign_begin to foreign_end: a measure of how much the shared machine disturbed a measurement.
+foreign_begin() {
+    FB_T=$(date +%s%N); FB_BUSY=$(busy_ticks); FB_JAVA=$(cpu_ticks_java); FB_PG=$(cpu_ticks_pg); children_ms_var; FB_CH=$CHILDREN_MS
+}
+foreign_end() { # sets FOREIGN_PCT (not a function printing it: `times` needs to run in this shell)
+    local t busy java pg ch
+    t=$(date +%s%N); busy=$(busy_ticks); java=$(cpu_ticks_java); pg=$(cpu_ticks_pg)
+    children_ms_var
+    ch=$CHILDREN_MS
+    FOREIGN_PCT=$(calc "((($busy - $FB_BUSY) - ($java - $FB_JAVA) - ($pg - $FB_PG)) / $CLK_TCK - ($ch - $FB_CH) / 1000) / (($t - $FB_T) / 1e9) * 100" 0)
+}
+
 # ---- wrk
 
 # run_wrk LABEL URL DURATION_S: 2 threads, 64 connections, bench/wrk/report.lua (Authorization
 # header, machine-readable summary). Sets WRK_RPS WRK_P50 WRK_P99 WRK_MAX WRK_REQ WRK_ERR
-# (latencies in ms) and appends wrk's full output to $WRK_RAW.
+# (latencies in ms), WRK_FOREIGN (CPU % of one core used meanwhile by other processes of the
+# machine) and appends wrk's full output to $WRK_RAW.
 run_wrk() {
     local label=$1 url=$2 duration=$3 out line
+    foreign_begin
     out=$(BENCH_AUTH="$BENCH_KEY" wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency \
         -s "$BENCH_DIR/wrk/report.lua" "$url")
-    { printf '### %s  %s  %ss  load %s\n' "$label" "$url" "$duration" "$(load1)"; printf '%s\n' "$out"; } >>"${WRK_RAW:-/dev/null}"
+    foreign_end
+    WRK_FOREIGN=$FOREIGN_PCT
+    { printf '### %s  %s  %ss  load %s  other processes %s %% of one core\n' "$label" "$url" "$duration" "$(load1)" "$WRK_FOREIGN"
+      printf '%s\n' "$out"; } >>"${WRK_RAW:-/dev/null}"
+    require_alive
     line=$(printf '%s\n' "$out" | grep '^RESULT ')
     [ -n "$line" ] || die "wrk printed no summary: $out"
     WRK_RPS=$(sed -E 's/.* rps=([^ ]+).*/\1/' <<<"$line")

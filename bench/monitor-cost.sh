@@ -41,9 +41,11 @@ RUN_ID=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 { echo; echo "===== monitor-cost $RUN_ID"; machine_info; echo "JAVA_OPTS='$JAVA_OPTS' PIPELINES=$PIPELINES WINDOW=$WINDOW REPEATS=$REPEATS SETTLE=$SETTLE SETTLE_LOADED=$SETTLE_LOADED"; } >>"$RAW"
 
 # window LABEL: samples the JVM's and PostgreSQL's CPU ticks every second for WINDOW seconds;
-# sets WIN_JAVA_PCT and WIN_PG_PCT (percent of one core) and WIN_LOAD (1-min load average at its end).
+# sets WIN_JAVA_PCT and WIN_PG_PCT (percent of one core) and WIN_LOAD (CPU % of one core used
+# meanwhile by the machine's other processes).
 window() {
     local label=$1 t0 j0 p0 t1 j1 p1 jp pp line=""
+    foreign_begin
     t0=$(date +%s%N); j0=$(cpu_ticks_java); p0=$(cpu_ticks_pg)
     jp=$j0; pp=$p0
     for _ in $(seq 1 "$WINDOW"); do
@@ -53,12 +55,14 @@ window() {
         jp=$j1; pp=$p1
     done
     t1=$(date +%s%N)
+    require_alive
     WIN_JAVA_PCT=$(calc "($j1 - $j0) / $CLK_TCK / (($t1 - $t0) / 1e9) * 100" 2)
     WIN_PG_PCT=$(calc "($p1 - $p0) / $CLK_TCK / (($t1 - $t0) / 1e9) * 100" 2)
-    WIN_LOAD=$(load1)
-    printf '%s: java %s %% pg %s %% of one core over %.1f s (load %s); per-second ticks java/pg (1 tick = %s ms):%s\n' \
+    foreign_end
+    WIN_LOAD=$FOREIGN_PCT
+    printf '%s: java %s %% pg %s %% of one core over %.1f s (other processes %s %%); per-second ticks java/pg (1 tick = %s ms):%s\n' \
         "$label" "$WIN_JAVA_PCT" "$WIN_PG_PCT" "$(calc "($t1 - $t0) / 1e9" 1)" "$WIN_LOAD" "$((1000 / CLK_TCK))" "$line" >>"$RAW"
-    log "$label: JVM $WIN_JAVA_PCT %, PostgreSQL $WIN_PG_PCT % of one core (load $WIN_LOAD)"
+    log "$label: JVM $WIN_JAVA_PCT %, PostgreSQL $WIN_PG_PCT % of one core (other processes $WIN_LOAD %)"
 }
 
 wait_for_low_load
@@ -163,7 +167,7 @@ GOAL_T=$(awk -v d="$DT" 'BEGIN { print (d < 5) ? "met" : "NOT met" }')
 
 echo
 echo "Monitor cost ($RUN_ID; ${WINDOW}s windows, CPU % of one core; load before $LOAD_BEFORE)"
-printf '%-36s %10s %12s %8s\n' state JVM PostgreSQL load
+printf '%-36s %10s %12s %8s\n' state JVM PostgreSQL other%
 for i in $(seq 0 $((REPEATS - 1))); do
     printf '%-36s %10s %12s %8s\n' "idle, 0 pipelines (window $((i + 1)))" "${IDLE_J[$i]}" "${IDLE_P[$i]}" "${IDLE_L[$i]}"
 done
@@ -180,6 +184,7 @@ if [ ${#AGED_J[@]} -gt 0 ]; then
     AJ=$(mean "${AGED_J[@]}"); AP=$(mean "${AGED_P[@]}")
     printf '%-36s %10s %12s\n' "$AGED_EVENTS events each, difference" "$(calc "$AJ - $IJ" 2)" "$(calc "$AP - $IP" 2)"
 fi
+echo "(other%: CPU used meanwhile by the machine's other processes, % of one core out of 200)"
 echo
 echo "monitor + reconciler with $PIPELINES pipelines: JVM $DJ % of one core (goal < 5 %: $GOAL); JVM + embedded PostgreSQL $DT % ($GOAL_T)"
 echo "provisioning all $PIPELINES took ${PROVISION_S} s; events kept for bench_0001: $EVENTS_ONE; JVM RSS at the end ${RSS_END} MiB (HWM ${HWM_END}); SIGTERM to exit ${STOP_MS} ms"

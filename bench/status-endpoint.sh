@@ -63,11 +63,11 @@ measure() { # status|baseline ROUND
     if [ "$1" = status ]; then
         log "round $2: status endpoint, ${DURATION}s"
         run_wrk "status round $2" "$STATUS_URL" "$DURATION"
-        S_RPS+=("$WRK_RPS"); S_P99+=("$WRK_P99"); S_P50+=("$WRK_P50"); S_ERR+=("$WRK_ERR"); S_LOAD+=("$(load1)")
+        S_RPS+=("$WRK_RPS"); S_P99+=("$WRK_P99"); S_P50+=("$WRK_P50"); S_ERR+=("$WRK_ERR"); S_LOAD+=("$WRK_FOREIGN")
     else
         log "round $2: baseline endpoint, ${DURATION}s"
         run_wrk "baseline round $2" "$BASE_URL" "$DURATION"
-        B_RPS+=("$WRK_RPS"); B_P99+=("$WRK_P99"); B_P50+=("$WRK_P50"); B_ERR+=("$WRK_ERR"); B_LOAD+=("$(load1)")
+        B_RPS+=("$WRK_RPS"); B_P99+=("$WRK_P99"); B_P50+=("$WRK_P50"); B_ERR+=("$WRK_ERR"); B_LOAD+=("$WRK_FOREIGN")
     fi
 }
 for r in $(seq 1 "$ROUNDS"); do
@@ -98,15 +98,16 @@ GOAL=$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.5) ? "met" : "NOT met" }')
 
 echo
 echo "Status endpoint vs. trivial endpoint ($RUN_ID; 2 wrk threads, 64 connections, ${DURATION}s each, ${WARMUP}s warm-up; load before $LOAD_BEFORE)"
-printf '%-8s %-40s %12s %10s %10s %7s %6s\n' round endpoint requests/s p50_ms p99_ms errors load
+printf '%-8s %-40s %12s %10s %10s %7s %7s\n' round endpoint requests/s p50_ms p99_ms errors other%
 for i in $(seq 0 $((ROUNDS - 1))); do
-    printf '%-8s %-40s %12s %10s %10s %7s %6s\n' "$((i + 1))" "GET /q/health/live" "${B_RPS[$i]}" "${B_P50[$i]}" "${B_P99[$i]}" "${B_ERR[$i]}" "${B_LOAD[$i]}"
-    printf '%-8s %-40s %12s %10s %10s %7s %6s\n' "$((i + 1))" "GET /v0/pipelines/{name}?selector=status" "${S_RPS[$i]}" "${S_P50[$i]}" "${S_P99[$i]}" "${S_ERR[$i]}" "${S_LOAD[$i]}"
+    printf '%-8s %-40s %12s %10s %10s %7s %7s\n' "$((i + 1))" "GET /q/health/live" "${B_RPS[$i]}" "${B_P50[$i]}" "${B_P99[$i]}" "${B_ERR[$i]}" "${B_LOAD[$i]}"
+    printf '%-8s %-40s %12s %10s %10s %7s %7s\n' "$((i + 1))" "GET /v0/pipelines/{name}?selector=status" "${S_RPS[$i]}" "${S_P50[$i]}" "${S_P99[$i]}" "${S_ERR[$i]}" "${S_LOAD[$i]}"
 done
 printf '%-8s %-40s %12s %10s %10s\n' mean "GET /q/health/live" "$B_RPS_M" "" "$B_P99_M"
 printf '%-8s %-40s %12s %10s %10s\n' mean "GET /v0/pipelines/{name}?selector=status" "$S_RPS_M" "" "$S_P99_M"
 echo
 [ "${BREAKDOWN:-0}" = 1 ] && printf '%-8s %-40s %12s %10s %10s   (401 after the key lookup only; wrk counts them as errors)\n' diag "same URL, unknown key" "$BD_RPS" "" "$BD_P99"
+echo "other%: CPU (% of one core, of 200) used by other processes of the machine during that measurement"
 echo "throughput ratio status/baseline: $RATIO (goal >= 0.5: $GOAL); p99 status/baseline: ${P99_RATIO}x"
 echo "JVM RSS after start-up ${RSS_START} MiB (HWM ${HWM_START}); after the benchmark ${RSS_END} MiB (HWM ${HWM_END}); embedded PostgreSQL PSS ${PG_PSS} MiB"
 echo "start-up to ready ${READY_MS} ms; SIGTERM to exit ${STOP_MS} ms"
