@@ -16,6 +16,8 @@ public interface PipelineConfig {
 
     Monitor monitor();
 
+    StatusCache statusCache();
+
     interface Reconciler {
         /** How often the reconciler looks for pipelines whose status differs from the desired one (at least 1s). */
         @WithDefault("1s")
@@ -34,5 +36,26 @@ public interface PipelineConfig {
         /** Events kept per pipeline; older ones are deleted. */
         @WithDefault("720")
         int retainedEvents();
+    }
+
+    interface StatusCache {
+        /**
+         * Serve {@code selector=status} reads of one pipeline from memory. Entries are dropped when
+         * PostgreSQL notifies a change of the row (any replica's write), and the cache is bypassed
+         * while this replica is not listening.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Longest an entry is served without asking PostgreSQL again, notification or not: the
+         * bound on staleness should the listening connection die without the socket noticing.
+         */
+        @WithDefault("5s")
+        Duration maxAge();
+
+        /** Entries kept at most (the cache empties itself when full). */
+        @WithDefault("10000")
+        int maxEntries();
     }
 }

@@ -46,14 +46,20 @@ public class PipelineResource {
     PipelineService service;
     @Inject
     PipelineViews views;
+    @Inject
+    PipelineStatusReads statusReads;
+    @Inject
+    PipelineStatusCache statusCache;
 
     @GET
     @Access(Role.VIEWER)
     @Operation(summary = "List pipelines", description = "Pipelines by name; selector=status returns only the status fields.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
     public Uni<List<PipelineStatusView>> list(@QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
-        PipelineSelector s = selector(selector, PipelineSelector.all);
-        return service.list().map(all -> all.stream().map(p -> views.view(p, s)).toList());
+        if (selector(selector, PipelineSelector.all) == PipelineSelector.status) {
+            return statusReads.list();
+        }
+        return service.list().map(all -> all.stream().<PipelineStatusView>map(views::full).toList());
     }
 
     @POST
@@ -73,8 +79,10 @@ public class PipelineResource {
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<PipelineStatusView> get(@PathParam("pipeline_name") String name,
             @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
-        PipelineSelector s = selector(selector, PipelineSelector.all);
-        return service.get(name).map(p -> views.view(p, s));
+        if (selector(selector, PipelineSelector.all) == PipelineSelector.status) {
+            return statusReads.get(name);
+        }
+        return service.get(name).map(views::full);
     }
 
     @PUT
@@ -85,7 +93,7 @@ public class PipelineResource {
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = PipelineView.class)))
     @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<Response> put(@PathParam("pipeline_name") String name, PipelineRequest request) {
-        return service.put(name, RequestBodies.require(request)).map(saved -> saved.created()
+        return written(name, service.put(name, RequestBodies.require(request))).map(saved -> saved.created()
                 ? created(saved.pipeline())
                 : Response.ok(views.full(saved.pipeline())).build());
     }
@@ -97,7 +105,8 @@ public class PipelineResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = PipelineRequest.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class)))
     public Uni<PipelineView> patch(@PathParam("pipeline_name") String name, ObjectNode patch) {
-        return service.patch(name, RequestBodies.require(patch)).map(views::full);
+        return written(name, service.patch(name, RequestBodies.require(patch)))
+                .invoke(p -> statusCache.invalidate(p.name)).map(views::full);
     }
 
     @DELETE
@@ -106,7 +115,7 @@ public class PipelineResource {
     @Operation(summary = "Delete a Stopped pipeline whose storage is Cleared")
     @APIResponse(responseCode = "204")
     public Uni<Response> delete(@PathParam("pipeline_name") String name) {
-        return service.delete(name).replaceWith(Response.noContent().build());
+        return written(name, service.delete(name)).replaceWith(Response.noContent().build());
     }
 
     @POST
@@ -116,7 +125,7 @@ public class PipelineResource {
     @APIResponse(responseCode = "202")
     public Uni<Response> start(@PathParam("pipeline_name") String name,
             @QueryParam("initial") @Parameter(schema = @Schema(enumeration = { "running", "paused" })) String initial) {
-        return accepted(service.start(name, initial));
+        return accepted(written(name, service.start(name, initial)));
     }
 
     @POST
@@ -125,7 +134,7 @@ public class PipelineResource {
     @Operation(summary = "Pause a started pipeline: it is neither polled nor scheduled")
     @APIResponse(responseCode = "202")
     public Uni<Response> pause(@PathParam("pipeline_name") String name) {
-        return accepted(service.setRuntimeDesired(name, RuntimeDesiredStatus.Paused));
+        return accepted(written(name, service.setRuntimeDesired(name, RuntimeDesiredStatus.Paused)));
     }
 
     @POST
@@ -134,7 +143,7 @@ public class PipelineResource {
     @Operation(summary = "Resume a paused pipeline")
     @APIResponse(responseCode = "202")
     public Uni<Response> resume(@PathParam("pipeline_name") String name) {
-        return accepted(service.setRuntimeDesired(name, RuntimeDesiredStatus.Running));
+        return accepted(written(name, service.setRuntimeDesired(name, RuntimeDesiredStatus.Running)));
     }
 
     @POST
@@ -143,7 +152,7 @@ public class PipelineResource {
     @Operation(summary = "Set the desired status to Stopped (force=true is required)")
     @APIResponse(responseCode = "202")
     public Uni<Response> stop(@PathParam("pipeline_name") String name, @QueryParam("force") boolean force) {
-        return accepted(service.stop(name, force));
+        return accepted(written(name, service.stop(name, force)));
     }
 
     @POST
@@ -152,7 +161,7 @@ public class PipelineResource {
     @Operation(summary = "Clear a Stopped pipeline's storage: loaded data, segments, checkpoints")
     @APIResponse(responseCode = "202")
     public Uni<Response> clear(@PathParam("pipeline_name") String name) {
-        return accepted(service.clear(name));
+        return accepted(written(name, service.clear(name)));
     }
 
     static PipelineSelector selector(String value, PipelineSelector fallback) {
@@ -164,6 +173,14 @@ public class PipelineResource {
         } catch (IllegalArgumentException e) {
             throw SluiceException.invalidField("selector", "selector must be 'all' or 'status', not '" + value + "'");
         }
+    }
+
+    /**
+     * A write through this replica is visible to this replica's next status read at once; other
+     * replicas learn of it from PostgreSQL's notification (PipelineChangeListener).
+     */
+    private <T> Uni<T> written(String name, Uni<T> write) {
+        return write.onTermination().invoke(() -> statusCache.invalidate(name));
     }
 
     private Uni<Response> accepted(Uni<Pipeline> request) {

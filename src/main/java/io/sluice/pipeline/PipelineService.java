@@ -75,11 +75,16 @@ public class PipelineService {
     private static Uni<Pipeline> found(String name, Uni<Pipeline> lookup) {
         return lookup.map(p -> {
             if (p == null) {
-                throw SluiceException.notFound("UnknownPipelineName", "Unknown pipeline name '" + name + "'",
-                        Map.of("pipeline_name", name));
+                throw unknown(name);
             }
             return p;
         });
+    }
+
+    /** 404 UnknownPipelineName. */
+    static SluiceException unknown(String name) {
+        return SluiceException.notFound("UnknownPipelineName", "Unknown pipeline name '" + name + "'",
+                Map.of("pipeline_name", name));
     }
 
     @WithTransaction

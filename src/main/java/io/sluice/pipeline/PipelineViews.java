@@ -24,10 +24,6 @@ public class PipelineViews {
     @Inject
     PipelineJson json;
 
-    public PipelineStatusView view(Pipeline p, PipelineSelector selector) {
-        return selector == PipelineSelector.status ? fillStatus(new PipelineStatusView(), p) : full(p);
-    }
-
     public PipelineView full(Pipeline p) {
         PipelineView v = fillStatus(new PipelineView(), p);
         v.runtimeConfig = json.tree(p.runtimeConfig);

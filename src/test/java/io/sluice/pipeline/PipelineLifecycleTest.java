@@ -95,6 +95,9 @@ class PipelineLifecycleTest {
                 .body("$", not(hasKey("runtime_config")))
                 .body("deployment_resources_status", equalTo("Provisioned"))
                 .body("$", hasKey("deployment_error"));
+        assertStatusViewMatchesFullView(name);
+        admin().queryParam("selector", "status").get("/v0/pipelines/no_such_pipeline").then().statusCode(404)
+                .body("error_code", equalTo("UnknownPipelineName"));
 
         // editing, deleting and clearing a running pipeline are refused with a clear 400
         admin().body(body(table)).put("/v0/pipelines/" + name).then().statusCode(400)
@@ -280,5 +283,27 @@ class PipelineLifecycleTest {
         admin().body(Map.of("name", name)).post("/v0/pipelines").then().statusCode(409)
                 .body("error_code", equalTo("DuplicateName"));
         admin().get("/v0/pipelines").then().statusCode(200).body("name", org.hamcrest.Matchers.hasItem(name));
+    }
+
+    /**
+     * selector=status (served by its own query) shows exactly the status fields of selector=all,
+     * with the same values; details the monitor may refresh in between are compared by presence.
+     */
+    private static void assertStatusViewMatchesFullView(String name) {
+        Map<String, Object> full = admin().get("/v0/pipelines/" + name).then().statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Object> status = admin().queryParam("selector", "status").get("/v0/pipelines/" + name)
+                .then().statusCode(200).extract().jsonPath().getMap("$");
+        List<Map<String, Object>> listed = admin().queryParam("selector", "status").get("/v0/pipelines")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        Map<String, Object> inList = listed.stream().filter(p -> name.equals(p.get("name"))).findFirst().orElseThrow();
+        assertEquals(status.keySet(), inList.keySet());
+        assertEquals(29, status.size(), "every status field of seed B2: " + status.keySet());
+        for (String key : status.keySet()) {
+            assertTrue(full.containsKey(key), key + " also in selector=all");
+            if (!key.endsWith("_details")) {
+                assertEquals(full.get(key), status.get(key), key);
+                assertEquals(full.get(key), inList.get(key), key + " in the list");
+            }
+        }
     }
 }
