@@ -106,6 +106,11 @@ final class CsvRecords implements Closeable {
         return malformed != null ? malformedText : currentLine();
     }
 
+    /** The physical line (from 1) the current record starts on. */
+    long recordLine() {
+        return recordLine;
+    }
+
     int fieldCount() {
         return fieldCount;
     }

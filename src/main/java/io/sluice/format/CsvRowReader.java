@@ -12,16 +12,19 @@ final class CsvRowReader extends AssemblingReader {
     private final CsvRecords records;
     private final CsvOptions options;
     private final long skipRows;
+    /** The file's header when this stream starts after it (a byte range); null: read it here if any. */
+    private final String[] knownHeader;
     /** Column of each field position, or -1 for a field no column takes. */
     private int[] columnOfField;
     private boolean started;
     private boolean finished;
 
-    CsvRowReader(InputStream in, CsvOptions options, RowAssembler rows, long skipRows) {
+    CsvRowReader(InputStream in, CsvOptions options, RowAssembler rows, long skipRows, String[] knownHeader) {
         super(rows);
         this.records = new CsvRecords(in, options);
         this.options = options;
         this.skipRows = skipRows;
+        this.knownHeader = knownHeader;
     }
 
     @Override
@@ -52,7 +55,9 @@ final class CsvRowReader extends AssemblingReader {
     }
 
     private void start() throws IOException {
-        if (options.header()) {
+        if (options.header() && knownHeader != null) {
+            columnOfField = mapHeader(knownHeader);
+        } else if (options.header()) {
             records.wantAll();
             if (!records.next()) {
                 finished = true;
@@ -61,7 +66,9 @@ final class CsvRowReader extends AssemblingReader {
             if (records.malformed() != null) {
                 throw new FormatException("CSV header: " + records.malformed());
             }
-            columnOfField = mapHeader();
+            String[] fields = new String[records.fieldCount()];
+            Arrays.setAll(fields, records::field);
+            columnOfField = mapHeader(fields);
         } else {
             columnOfField = new int[rows.columnCount()];
             Arrays.setAll(columnOfField, i -> i);
@@ -77,13 +84,13 @@ final class CsvRowReader extends AssemblingReader {
         records.want(wanted);
     }
 
-    private int[] mapHeader() throws FormatException {
+    private int[] mapHeader(String[] fields) throws FormatException {
         ColumnIndex index = new ColumnIndex(rows.table().columns());
-        int[] columns = new int[records.fieldCount()];
+        int[] columns = new int[fields.length];
         String[] mappedFrom = new String[rows.columnCount()];
         boolean any = false;
         for (int field = 0; field < columns.length; field++) {
-            String name = records.field(field) == null ? "" : records.field(field);
+            String name = fields[field] == null ? "" : fields[field];
             int column = index.indexOf(name);
             if (column >= 0 && mappedFrom[column] != null) {
                 throw new FormatException("CSV header: fields '" + mappedFrom[column] + "' and '" + name

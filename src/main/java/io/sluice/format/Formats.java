@@ -56,10 +56,85 @@ public final class Formats {
         validateOptions(format, options);
         RowAssembler rows = new RowAssembler(table, validation);
         return switch (format) {
-            case CSV -> new CsvRowReader(in, CsvOptions.parse(options), rows, checkSkip(skipRows));
+            case CSV -> new CsvRowReader(in, CsvOptions.parse(options), rows, checkSkip(skipRows), null);
             case JSONL -> new JsonlRowReader(in, rows, checkSkip(skipRows));
             case PARQUET -> throw new IllegalArgumentException("parquet needs a seekable file: use openParquet");
         };
+    }
+
+    /**
+     * Reads one {@link ByteRange} of a CSV file from a stream of just those bytes, which the reader
+     * closes. With the header option, {@code header} is the file's header ({@link #csvHeader}) when
+     * the range does not start the file, null when it does. Row numbers count from the range's start.
+     */
+    public static RowReader openCsvRange(Map<String, Object> options, InputStream range, String[] header, TableSpec table,
+            Map<String, List<ValidationRule>> validation, long skipRows) {
+        Objects.requireNonNull(range, "range");
+        return new CsvRowReader(range, CsvOptions.parse(options), new RowAssembler(table, validation), checkSkip(skipRows),
+                header);
+    }
+
+    /** The header of a CSV stream, or null when the options say it has none (or it is empty); closes the stream. */
+    public static String[] csvHeader(Map<String, Object> options, InputStream in) {
+        CsvOptions csv = CsvOptions.parse(options);
+        try (CsvRecords records = new CsvRecords(in, csv)) {
+            if (!csv.header()) {
+                return null;
+            }
+            records.wantAll();
+            if (!records.next() || records.malformed() != null) {
+                return null;
+            }
+            String[] fields = new String[records.fieldCount()];
+            java.util.Arrays.setAll(fields, records::field);
+            return fields;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Splits a CSV file of {@code size} bytes into at most {@code parts} byte ranges of similar size,
+     * each starting at a record boundary found by parsing the whole file (quoted line breaks are
+     * never mistaken for one), with their data row counts. Reads the stream to its end and closes it.
+     * Fewer ranges come back when records are too large to cut the file that often.
+     */
+    public static List<ByteRange> splitCsv(Map<String, Object> options, InputStream in, long size, int parts) {
+        CsvOptions csv = CsvOptions.parse(options);
+        LineOffsets bytes = new LineOffsets(in);
+        List<long[]> starts = new java.util.ArrayList<>(); // {byte offset, data rows before}
+        starts.add(new long[] { 0, 0 });
+        long records = 0;
+        try (CsvRecords parsed = new CsvRecords(bytes, csv)) {
+            parsed.wantNone();
+            int next = 1;
+            while (parsed.next()) {
+                long dataBefore = csv.header() ? records - 1 : records;
+                records++;
+                if (next >= parts || dataBefore < 0) {
+                    continue;
+                }
+                long offset = bytes.offsetOf(parsed.recordLine());
+                if (offset > starts.get(starts.size() - 1)[0] && offset >= size * next / parts) {
+                    starts.add(new long[] { offset, dataBefore });
+                    while (next < parts && size * next / parts <= offset) {
+                        next++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long total = csv.header() && records > 0 ? records - 1 : records;
+        List<ByteRange> ranges = new java.util.ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            long[] start = starts.get(i);
+            boolean last = i == starts.size() - 1;
+            long end = last ? size : starts.get(i + 1)[0];
+            long rowsEnd = last ? total : starts.get(i + 1)[1];
+            ranges.add(new ByteRange(start[0], end, start[1], rowsEnd - start[1]));
+        }
+        return ranges;
     }
 
     /**

@@ -135,9 +135,12 @@ public class PollingService {
                 });
     }
 
-    /** After a successful polled run: the processed files (if asked) and then the touch file go. */
+    /**
+     * After a successful polled run, or a successful retry of a failed one: the processed files (if
+     * asked) and then the touch file go.
+     */
     void afterRun(@Observes RunFinished run) {
-        if (!"poll".equals(run.trigger()) || run.status() == RunStatus.FAILED) {
+        if (!"poll".equals(run.origin()) || run.status() == RunStatus.FAILED) {
             return;
         }
         PollingSpec polling = pollingOf(run.pipelineId());

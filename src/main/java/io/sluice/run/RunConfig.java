@@ -16,6 +16,13 @@ public interface RunConfig {
     @WithDefault("30s")
     Duration heartbeatTimeout();
 
+    /**
+     * A CSV file at least twice this size is cut into byte ranges (at record boundaries) loaded by
+     * partitions in parallel, when the run has more partitions than files.
+     */
+    @WithDefault("64M")
+    io.quarkus.runtime.configuration.MemorySize splitMinSize();
+
     /** Provisioning of the target table by a run waits at most this long for locks. */
     @WithDefault("30s")
     Duration tableLockTimeout();

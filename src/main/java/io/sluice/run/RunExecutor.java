@@ -33,6 +33,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.SluiceConfig;
 import io.sluice.coordination.Leadership;
+import io.sluice.format.ByteRange;
 import io.sluice.format.Formats;
 import io.sluice.format.RowBatch;
 import io.sluice.format.RowError;
@@ -62,7 +63,7 @@ public class RunExecutor {
     private static final TypeReference<List<SourceFile>> FILES = new TypeReference<>() {
     };
     private static final String PARTITIONS = """
-            SELECT index, status, files, total_rows, rows, file_index, file_row
+            SELECT index, status, files, total_rows, rows, file_index, file_row, range_start, range_end, first_row
             FROM sluice.run_partition WHERE run_id = $1 ORDER BY index""";
 
     @Inject
@@ -197,6 +198,7 @@ public class RunExecutor {
                 target = tables.qualified(TargetTables.stagingName(runId));
             }
             runPartitions(job, partitions, target, scratch, downloads);
+            recordSplitSegments(job, partitions);
             if (job.replace()) {
                 swapIn(job, partitions);
             }
@@ -206,7 +208,7 @@ public class RunExecutor {
                     + counts[2] + " skipped)");
             finish(runId, status, null);
             announce(new RunFinished(runId, job.pipelineId(), job.trigger(), status, job.store(), job.prefix(),
-                    partitions.stream().flatMap(p -> p.files().stream()).toList()));
+                    partitions.stream().flatMap(p -> p.files().stream()).distinct().toList(), origin(runId)));
             LOG.infof("Run %s of pipeline %s ended %s: %d rows processed, %d failed, %d skipped", runId,
                     job.pipelineName(), status, counts[0], counts[1], counts[2]);
         } catch (Exception e) {
@@ -223,6 +225,17 @@ public class RunExecutor {
         } finally {
             deleteScratch(scratch);
         }
+    }
+
+    /** The trigger of the run this one retries, followed back to the first. */
+    private String origin(UUID runId) {
+        return await(pool.preparedQuery("""
+                WITH RECURSIVE chain AS (
+                    SELECT id, trigger, retry_of, 0 AS depth FROM sluice.run WHERE id = $1
+                    UNION ALL
+                    SELECT r.id, r.trigger, r.retry_of, c.depth + 1 FROM sluice.run r JOIN chain c ON r.id = c.retry_of)
+                SELECT trigger FROM chain ORDER BY depth DESC LIMIT 1""").execute(Tuple.of(runId)))
+                .iterator().next().getString(0);
     }
 
     /** Observers (polling's clean-up) run now; their failure does not change the run's outcome. */
@@ -242,7 +255,7 @@ public class RunExecutor {
         return updated == 1;
     }
 
-    private List<PartitionState> plan(RunJob job) {
+    private List<PartitionState> plan(RunJob job) throws IOException {
         List<SourceFile> listed = await(job.store().list(job.prefix(), job.pattern())).stream()
                 .filter(f -> job.touchFile() == null || !fileName(f.path()).equals(fileName(job.touchFile())))
                 .toList();
@@ -251,17 +264,97 @@ public class RunExecutor {
             Set<String> loaded = loadedSegments(job.pipelineId());
             files = listed.stream().filter(f -> !loaded.contains(f.path() + "\n" + f.etag())).toList();
         }
+        List<PartitionState> ranged = splitLargeFiles(job, files);
+        if (ranged != null) {
+            log(job.runId(), "extract", "Found " + listed.size() + " file(s) under '" + job.prefix() + "'; "
+                    + ranged.stream().filter(p -> p.range() != null).count() + " partition(s) read byte ranges of a large file");
+            return ranged;
+        }
         List<List<SourceFile>> split = PartitionPlan.split(files, job.partitions());
         List<PartitionState> states = new ArrayList<>();
         for (int i = 0; i < split.size(); i++) {
             await(pool.preparedQuery("INSERT INTO sluice.run_partition (run_id, index, status, files) VALUES ($1, $2, $3, $4)")
                     .execute(Tuple.of(job.runId(), i, split.get(i).isEmpty() ? "completed" : "pending",
                             json.write(split.get(i)))));
-            states.add(new PartitionState(i, split.get(i).isEmpty() ? "completed" : "pending", split.get(i), null, 0, 0, 0));
+            states.add(new PartitionState(i, split.get(i).isEmpty() ? "completed" : "pending", split.get(i), null, 0, 0, 0, null));
         }
         log(job.runId(), "extract", "Found " + listed.size() + " file(s) under '" + job.prefix() + "'"
                 + (listed.size() == files.size() ? "" : ", " + (listed.size() - files.size()) + " already loaded"));
         return states;
+    }
+
+    /**
+     * When a CSV run has more partitions than files, large files are cut into byte ranges at record
+     * boundaries (one parsing pass, which also counts their rows), each range a partition of its
+     * own, so that one large file still loads on every partition. Null when nothing is cut.
+     */
+    private List<PartitionState> splitLargeFiles(RunJob job, List<SourceFile> files) throws IOException {
+        if (job.format() != SourceFormat.CSV || files.isEmpty() || files.size() >= job.partitions()) {
+            return null;
+        }
+        long minSize = config.splitMinSize().asLongValue();
+        int[] pieces = new int[files.size()];
+        java.util.Arrays.fill(pieces, 1);
+        for (int extra = job.partitions() - files.size(); extra > 0; extra--) {
+            int best = -1;
+            for (int i = 0; i < pieces.length; i++) {
+                long next = files.get(i).size() / (pieces[i] + 1);
+                if (next >= minSize && (best < 0 || next > files.get(best).size() / (pieces[best] + 1))) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            pieces[best]++;
+        }
+        if (java.util.Arrays.stream(pieces).allMatch(n -> n == 1)) {
+            return null;
+        }
+        List<PartitionState> states = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            SourceFile file = files.get(i);
+            if (pieces[i] == 1) {
+                states.add(new PartitionState(states.size(), "pending", List.of(file), null, 0, 0, 0, null));
+                continue;
+            }
+            List<ByteRange> ranges;
+            try (var in = job.store().open(file)) {
+                ranges = Formats.splitCsv(job.options(), in, file.size(), pieces[i]);
+            }
+            for (ByteRange r : ranges) {
+                states.add(new PartitionState(states.size(), "pending", List.of(file), r.rows(), 0, 0, 0, r));
+            }
+            log(job.runId(), "extract", "Split " + file.path() + " (" + file.size() + " bytes, " + ranges.stream()
+                    .mapToLong(ByteRange::rows).sum() + " rows) into " + ranges.size() + " byte ranges at record boundaries");
+        }
+        for (int i = states.size(); i < job.partitions(); i++) {
+            states.add(new PartitionState(i, "completed", List.of(), null, 0, 0, 0, null));
+        }
+        for (PartitionState p : states) {
+            ByteRange r = p.range();
+            await(pool.preparedQuery("""
+                    INSERT INTO sluice.run_partition (run_id, index, status, files, total_rows, range_start, range_end, first_row)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                    .execute(Tuple.from(java.util.Arrays.asList(job.runId(), p.index(), p.status(), json.write(p.files()),
+                            p.totalRows(), r == null ? null : r.start(), r == null ? null : r.end(),
+                            r == null ? null : r.firstRow()))));
+        }
+        return states;
+    }
+
+    /** A file cut into ranges becomes a segment once every range is loaded (the ranges' commits are its rows). */
+    private void recordSplitSegments(RunJob job, List<PartitionState> partitions) {
+        if (job.replace()) {
+            return;
+        }
+        Map<SourceFile, Long> rows = new java.util.LinkedHashMap<>();
+        partitions.stream().filter(p -> p.range() != null)
+                .forEach(p -> rows.merge(p.files().get(0), p.range().rows(), Long::sum));
+        rows.forEach((file, count) -> await(pool.preparedQuery("""
+                INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at)
+                VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(job.pipelineId(), file.path(), file.etag(), file.size(), job.runId(), count))));
     }
 
     private static String fileName(String path) {
@@ -359,13 +452,15 @@ public class RunExecutor {
         for (int f = part.fileIndex(); f < part.files().size(); f++) {
             SourceFile file = part.files().get(f);
             long committed = f == part.fileIndex() ? part.fileRow() : 0;
-            try (RowReader reader = open(job, file, committed, scratch, downloads)) {
+            try (RowReader reader = open(job, part.range(), file, committed, scratch, downloads)) {
                 while (true) {
                     if (cancelled.get() || stopping) {
                         throw new Cancelled();
                     }
                     List<RowError> errors = new ArrayList<>();
-                    int read = reader.read(batch, errors::add);
+                    long rowBase = part.range() == null ? 0 : part.range().firstRow();
+                    int read = reader.read(batch, rowBase == 0 ? errors::add
+                            : e -> errors.add(new RowError(e.row() + rowBase, e.column(), e.value(), e.error())));
                     long consumed = reader.rowsConsumed();
                     if (read > 0 || !errors.isEmpty() || consumed > committed) {
                         long failed = commitBatch(job, part.index(), f, file, insert, keyColumns, batch, errors,
@@ -381,14 +476,19 @@ public class RunExecutor {
                     }
                 }
             }
-            commitFileDone(job, part.index(), f, file, committed);
+            commitFileDone(job, part.index(), f, file, committed, part.range() == null);
         }
         await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'completed' WHERE run_id = $1 AND index = $2")
                 .execute(Tuple.of(job.runId(), part.index())));
     }
 
-    private RowReader open(RunJob job, SourceFile file, long skipRows, Path scratch, Map<String, Path> downloads)
-            throws IOException {
+    private RowReader open(RunJob job, ByteRange range, SourceFile file, long skipRows, Path scratch,
+            Map<String, Path> downloads) throws IOException {
+        if (range != null) {
+            String[] header = range.start() == 0 ? null : Formats.csvHeader(job.options(), job.store().open(file));
+            return Formats.openCsvRange(job.options(), job.store().open(file, range.start(), range.length()), header,
+                    job.table(), job.validation(), skipRows);
+        }
         if (job.format() == SourceFormat.PARQUET) {
             return Formats.openParquet(local(job, file, scratch, downloads), job.table(), job.validation(), skipRows);
         }
@@ -458,8 +558,8 @@ public class RunExecutor {
         return value == null ? null : value.replace('\u0000', '\uFFFD');
     }
 
-    private void commitFileDone(RunJob job, int partition, int fileIndex, SourceFile file, long rows) {
-        await(pool.withTransaction(conn -> (job.replace() ? Uni.createFrom().voidItem()
+    private void commitFileDone(RunJob job, int partition, int fileIndex, SourceFile file, long rows, boolean wholeFile) {
+        await(pool.withTransaction(conn -> (job.replace() || !wholeFile ? Uni.createFrom().voidItem()
                 : conn.preparedQuery("""
                         INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at)
                         VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING""")
@@ -472,7 +572,7 @@ public class RunExecutor {
 
     /** Replace: the loaded staging table becomes the target, and the run's files its only segments. */
     private void swapIn(RunJob job, List<PartitionState> partitions) {
-        List<SourceFile> files = partitions.stream().flatMap(p -> p.files().stream())
+        List<SourceFile> files = partitions.stream().flatMap(p -> p.files().stream()).distinct()
                 .sorted(Comparator.comparing(SourceFile::path)).toList();
         String[] paths = files.stream().map(SourceFile::path).toArray(String[]::new);
         String[] etags = files.stream().map(SourceFile::etag).toArray(String[]::new);
@@ -490,7 +590,8 @@ public class RunExecutor {
         List<PartitionState> states = new ArrayList<>();
         await(pool.preparedQuery(PARTITIONS).execute(Tuple.of(runId))).forEach(r -> states.add(new PartitionState(
                 r.getInteger(0), r.getString(1), json.read(r.getString(2), FILES), r.getLong(3), r.getLong(4),
-                r.getInteger(5), r.getLong(6))));
+                r.getInteger(5), r.getLong(6), r.getLong(7) == null ? null
+                        : new ByteRange(r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(3)))));
         return states;
     }
 
@@ -540,8 +641,9 @@ public class RunExecutor {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
+    /** {@code range}: the part of its only file this partition reads, or null for whole files. */
     record PartitionState(int index, String status, List<SourceFile> files, Long totalRows, long rows, int fileIndex,
-            long fileRow) {
+            long fileRow, ByteRange range) {
     }
 
     /** A failure with a message meant for the user (no stack trace in the log). */

@@ -133,9 +133,10 @@ public class RunService {
     private Uni<Run> copyCheckpoints(Run original, Run retry) {
         Uni<Long> resumeFrom = !retry.resumable ? Uni.createFrom().item(0L)
                 : pool.preparedQuery("""
-                        INSERT INTO sluice.run_partition (run_id, index, status, files, total_rows, rows, file_index, file_row)
+                        INSERT INTO sluice.run_partition (run_id, index, status, files, total_rows, rows, file_index, file_row,
+                                                          range_start, range_end, first_row)
                         SELECT $2, index, CASE WHEN status = 'completed' THEN 'completed' ELSE 'pending' END,
-                               files, total_rows, rows, file_index, file_row
+                               files, total_rows, rows, file_index, file_row, range_start, range_end, first_row
                         FROM sluice.run_partition WHERE run_id = $1""")
                         .execute(Tuple.of(original.id, retry.id))
                         .chain(() -> pool.preparedQuery("SELECT coalesce(sum(rows), 0) FROM sluice.run_partition WHERE run_id = $1")

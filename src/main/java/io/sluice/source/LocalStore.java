@@ -100,6 +100,18 @@ final class LocalStore implements SourceStore {
     }
 
     @Override
+    public InputStream open(SourceFile file, long offset, long length) throws IOException {
+        var channel = Files.newByteChannel(current(file), java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try {
+            channel.position(offset);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new BoundedInputStream(java.nio.channels.Channels.newInputStream(channel), length);
+    }
+
+    @Override
     public LocalCopy download(SourceFile file, Path dir) throws IOException {
         return new LocalCopy(current(file), false);
     }

@@ -92,10 +92,22 @@ final class S3Store implements SourceStore, AutoCloseable {
 
     @Override
     public InputStream open(SourceFile file) throws IOException {
+        return open(file, get(file));
+    }
+
+    @Override
+    public InputStream open(SourceFile file, long offset, long length) throws IOException {
+        if (length <= 0) {
+            return InputStream.nullInputStream();
+        }
+        return open(file, get(file).toBuilder().range("bytes=" + offset + "-" + (offset + length - 1)).build());
+    }
+
+    private InputStream open(SourceFile file, GetObjectRequest request) throws IOException {
         SourceErrors.requireBlockingAllowed();
         ResponseInputStream<GetObjectResponse> in;
         try {
-            in = client().getObject(get(file), AsyncResponseTransformer.toBlockingInputStream()).join();
+            in = client().getObject(request, AsyncResponseTransformer.toBlockingInputStream()).join();
         } catch (RuntimeException e) {
             throw readFailure(file, e);
         }
@@ -231,8 +243,17 @@ final class S3Store implements SourceStore, AutoCloseable {
 
     /** Stores that ignore If-Match still say which version they sent. */
     private static boolean sameEtag(SourceFile file, GetObjectResponse response) {
-        String etag = file(file.path(), response.contentLength(), response.eTag(), response.lastModified()).etag();
+        String etag = file(file.path(), objectSize(response), response.eTag(), response.lastModified()).etag();
         return file.etag() == null || etag == null || file.etag().equals(etag);
+    }
+
+    /** The whole object's size, also for a ranged GET ("Content-Range: bytes 0-99/1234"). */
+    private static Long objectSize(GetObjectResponse response) {
+        String range = response.contentRange();
+        if (range != null && range.contains("/") && !range.endsWith("/*")) {
+            return Long.parseLong(range.substring(range.lastIndexOf('/') + 1).trim());
+        }
+        return response.contentLength();
     }
 
     private IOException changed(SourceFile file) {

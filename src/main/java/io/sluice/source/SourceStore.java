@@ -45,6 +45,12 @@ public interface SourceStore {
     InputStream open(SourceFile file) throws IOException;
 
     /**
+     * Streams {@code length} bytes of the file from byte {@code offset} (a part of a split file),
+     * failing like {@link #open(SourceFile)}. BLOCKING.
+     */
+    InputStream open(SourceFile file, long offset, long length) throws IOException;
+
+    /**
      * The file as a local, seekable file (Parquet needs one). BLOCKING. An S3 object is downloaded
      * into {@code dir} (deleted again when the copy is closed); a local file is returned as it is.
      */

@@ -222,4 +222,37 @@ class RunsTest {
                 .body("pipelines.find { it.id == '" + id + "' }.lastRunStatus", equalTo("completed"));
         admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
     }
+
+    @Test
+    void aFailedPolledRunKeepsItsTouchFileUntilItsRetrySucceeds() {
+        String connector = Api.localConnector(root);
+        String table = Api.unique("repolled_t").toLowerCase();
+        Map<String, Object> body = pipeline(connector, "again/", table, "append");
+        body.put("max_failed_rows", 1);
+        String name = RunApi.createPolledAndStart(body);
+        String id = Api.pipeline(name).getString("id");
+
+        write(root.resolve("again"), "part1.csv", csv(1, 100, 10));
+        write(root.resolve("again"), "_READY.dat", "");
+        admin().post("/api/v1/pipelines/poll").then().statusCode(200).body("triggered", equalTo(1));
+        String runId = admin().get("/api/v1/pipelines/" + id + "/runs").then().extract().path("runs[0].id");
+        assertEquals("failed", awaitRun(id, runId).getString("status"));
+        assertTrue(Files.exists(root.resolve("again/_READY.dat")), "a failed polled run leaves the touch file");
+        assertTrue(Files.exists(root.resolve("again/part1.csv")));
+
+        // Allow the errors (editing needs the pipeline stopped), start again, and retry the polled run.
+        admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
+        awaitPipeline(name, Api.resources("Stopped"));
+        admin().body(Map.of("max_failed_rows", 100)).patch("/v0/pipelines/" + name).then().statusCode(200);
+        awaitPipeline(name, p -> "Success".equals(p.getString("program_status")));
+        admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
+        awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
+        JsonPath retried = RunApi.retry(id, runId);
+        // The failing batch had committed (with its errors) before the threshold tripped: the retry resumes after it.
+        assertTrue(List.of("completed", "completed_with_errors").contains(retried.getString("status")), retried.prettify());
+        assertEquals(90, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(root.resolve("again/_READY.dat")));
+        assertFalse(Files.exists(root.resolve("again/part1.csv")), "the retry of a polled run cleans up like the run");
+        admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
+    }
 }

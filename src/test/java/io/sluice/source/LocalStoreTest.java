@@ -76,6 +76,9 @@ class LocalStoreTest {
         try (InputStream in = store.open(file)) {
             assertArrayEquals("id\n1\n".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
         }
+        try (InputStream in = store.open(file, 3, 1)) {
+            assertArrayEquals("1".getBytes(StandardCharsets.UTF_8), in.readAllBytes(), "a byte range");
+        }
         try (LocalCopy copy = store.download(file, tmp)) {
             assertFalse(copy.temporary());
             assertEquals(root.resolve("customers/2024/01.csv").toRealPath(), copy.path());
@@ -108,6 +111,7 @@ class LocalStoreTest {
                 outside.resolve("secret.csv").toString())) {
             assertOutside(() -> await(store.stat(path)));
             assertOutside(() -> store.open(new SourceFile(path, 0, null, null)));
+            assertOutside(() -> store.open(new SourceFile(path, 0, null, null), 0, 1));
             assertOutside(() -> store.download(new SourceFile(path, 0, null, null), tmp));
             assertOutside(() -> await(store.delete(path)));
         }

@@ -108,6 +108,12 @@ class S3StoreTest {
         try (InputStream in = store.open(file)) {
             assertArrayEquals(content, in.readAllBytes());
         }
+        try (InputStream in = store.open(file, 9, 1000)) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 9, 1009), in.readAllBytes(), "a byte range");
+        }
+        try (InputStream in = store.open(file, content.length - 5, 5)) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, content.length - 5, content.length), in.readAllBytes());
+        }
         Path dir = Files.createDirectories(Path.of("target", "s3-downloads"));
         Path downloaded;
         try (LocalCopy copy = store.download(file, dir)) {
@@ -184,7 +190,7 @@ class S3StoreTest {
                 () -> denied.open(new SourceFile("many/part-0000.csv", 6, null, null)).close());
         assertTrue(reading.getMessage().contains("was denied"), reading.getMessage());
 
-        String unset = "SLUICE_TEST_UNSET_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String unset = "SLUICE_TEST_S3_UNSET_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         assertProblem(store(with(Map.of("accessKeyIdEnv", unset))), "environment variable " + unset + " (config.accessKeyIdEnv) is not set");
 
         int closedPort;
