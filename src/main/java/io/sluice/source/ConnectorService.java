@@ -101,6 +101,9 @@ public class ConnectorService {
     }
 
 
+    @jakarta.inject.Inject
+    S3Config s3Config;
+
     public Map<String, Object> config(Connector c) {
         try {
             return mapper.readValue(c.config, new TypeReference<Map<String, Object>>() {
@@ -117,8 +120,24 @@ public class ConnectorService {
         Map<String, Object> config = request.config() == null ? Map.of() : request.config();
         return switch (request.type()) {
             case LOCAL -> validLocalConfig(config);
-            case S3 -> Uni.createFrom().item(write(S3Settings.parse(config).toConfig()));
+            case S3 -> Uni.createFrom().item(write(allowedCredentials(S3Settings.parse(config)).toConfig()));
         };
+    }
+
+    private S3Settings allowedCredentials(S3Settings settings) {
+        if (settings.namedCredentials()) {
+            allowedVariable(settings.accessKeyIdEnv(), S3Settings.ACCESS_KEY_ID_ENV);
+            allowedVariable(settings.secretAccessKeyEnv(), S3Settings.SECRET_ACCESS_KEY_ENV);
+        }
+        return settings;
+    }
+
+    private void allowedVariable(String variable, String field) {
+        if (!s3Config.allowsCredentialVariable(variable)) {
+            throw SluiceException.invalidField("config." + field, "config." + field + " must name an environment variable "
+                    + "starting with " + String.join(", ", s3Config.credentialVariablePrefixes())
+                    + " (sluice.s3.credential-variable-prefixes), not " + variable);
+        }
     }
 
     private Uni<String> validLocalConfig(Map<String, Object> config) {

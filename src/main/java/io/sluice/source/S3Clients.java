@@ -68,6 +68,11 @@ public class S3Clients {
     }
 
     private String variable(String name, String setting) {
+        // Checked again here: the connector may predate a narrower sluice.s3.credential-variable-prefixes.
+        if (!config.allowsCredentialVariable(name)) {
+            throw new S3Store.Unusable("environment variable " + name + " (config." + setting
+                    + ") is not one connectors may name (sluice.s3.credential-variable-prefixes)");
+        }
         String value = System.getenv(name);
         if (value == null || value.isEmpty()) {
             value = Optional.ofNullable(properties.getConfigValue(name).getRawValue()).orElse("");

@@ -26,4 +26,17 @@ public interface S3Config {
     /** Connections open at most, all S3 connectors together. */
     @WithDefault("64")
     int maxConnections();
+
+    /**
+     * Prefixes the environment variables named by connectors for credentials must start with, so
+     * that a connector cannot make Sluice send any other variable of its environment (an API key,
+     * a database password) to an S3 endpoint the connector chooses.
+     */
+    @WithDefault("S3_,AWS_,SLUICE_S3_")
+    java.util.List<String> credentialVariablePrefixes();
+
+    /** Whether a connector may name {@code variable} for credentials. */
+    default boolean allowsCredentialVariable(String variable) {
+        return credentialVariablePrefixes().stream().anyMatch(variable::startsWith);
+    }
 }

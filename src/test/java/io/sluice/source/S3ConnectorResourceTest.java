@@ -93,6 +93,9 @@ class S3ConnectorResourceTest {
         expect400(noBucket, "config.bucket");
         expect400(noRegion, "config.region");
         expect400(keyWithoutSecret, "config.secretAccessKeyEnv");
+        // Any other variable of the server's environment is refused: it would be sent to the endpoint.
+        expect400(config(Map.of("secretAccessKeyEnv", "SLUICE_AUTH_BOOTSTRAP_KEY")), "config.secretAccessKeyEnv");
+        expect400(config(Map.of("accessKeyIdEnv", "QUARKUS_DATASOURCE_PASSWORD")), "config.accessKeyIdEnv");
         for (String endpoint : new String[] {"ftp://127.0.0.1/", "http://", "http://[::1", "http://host:9000/?x=1"}) {
             expect400(config(Map.of("endpoint", endpoint)), "config.endpoint");
         }
