@@ -60,6 +60,8 @@ public class TargetTables {
         return pool.withTransaction(conn -> conn
                 .query("SET LOCAL lock_timeout = " + Math.max(1, lockWait.toMillis())).execute()
                 .chain(() -> conn.query("SET LOCAL statement_timeout = " + Math.max(1, lockWait.toMillis())).execute())
+                // Quiet: IF NOT EXISTS on an existing schema sends a notice the client logs as a warning.
+                .chain(() -> conn.query("SET LOCAL client_min_messages = warning").execute())
                 .chain(() -> conn.query("CREATE SCHEMA IF NOT EXISTS " + TableSpec.quote(schema())).execute())
                 .chain(() -> existingColumns(conn, table.name()))
                 .chain(existing -> existing.isEmpty()
