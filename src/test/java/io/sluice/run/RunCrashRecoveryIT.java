@@ -78,6 +78,7 @@ class RunCrashRecoveryIT {
 
         Sluice first = start(data, 1);
         phase("first process ready");
+        assertJsonLogLines(first.log());
         first.api().body(Map.of("name", "inbox", "type", "local", "config", Map.of("root", work.resolve("inbox").toString())))
                 .post("/api/v1/connectors").then().statusCode(201);
         String append = pipeline(first, "crash_append", "crash_t", "big/", "append", 2);
@@ -186,6 +187,21 @@ class RunCrashRecoveryIT {
         System.out.printf("[%s] %5.1f s: %s%n", getClass().getSimpleName(), (System.nanoTime() - began) / 1e9, what);
     }
 
+    /** The packaged application logs JSON objects when asked (the container images ask). */
+    private static void assertJsonLogLines(Path log) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("{")) {
+                lines.add(mapper.readTree(line));
+            }
+        }
+        assertTrue(lines.size() >= 5, "JSON log lines: " + lines.size());
+        assertTrue(lines.stream().allMatch(l -> l.hasNonNull("timestamp") && l.hasNonNull("level") && l.hasNonNull("message")
+                && l.hasNonNull("loggerName")), "every line has timestamp, level, loggerName and message");
+        assertTrue(lines.stream().anyMatch(l -> l.get("message").asText().contains("started in")), "Quarkus' start-up line");
+    }
+
     private static boolean ended(JsonPath run) {
         return !List.of("pending", "running").contains(run.getString("status"));
     }
@@ -244,6 +260,7 @@ class RunCrashRecoveryIT {
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("SLUICE_RUN_BATCH_SIZE", "1000");
             env.put("SLUICE_RUN_HEARTBEAT_TIMEOUT", "5s");
+            env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"); // as the container images do
             return new Sluice(builder.start(), "http://127.0.0.1:" + port, log);
         }
 
