@@ -44,6 +44,20 @@ public final class InsertStatement {
         return append(table, qualifiedTarget) + " ON CONFLICT (" + key + ") " + action;
     }
 
+    /**
+     * The upsert, answering how many of its rows replaced a row written since transaction
+     * {@code $n+1} (a text xid: the run's start), i.e. keys the run had already loaded. Needs
+     * PostgreSQL 18 ({@code RETURNING old}); null for a table of key columns only (DO NOTHING).
+     */
+    public static String upsertCountingRepeats(TableSpec table, String qualifiedTarget) {
+        if (table.columns().size() == table.primaryKey().size()) {
+            return null;
+        }
+        return "WITH w AS (" + upsert(table, qualifiedTarget) + " RETURNING old.xmin AS x) "
+                + "SELECT count(*) FILTER (WHERE x IS NOT NULL AND age(x) < age($" + (table.columns().size() + 1)
+                + "::text::xid)) FROM w";
+    }
+
     /** The PostgreSQL array element type the Vert.x client binds for a column (see {@link BatchBinding}). */
     static String bindingType(PgType type) {
         return switch (type.kind()) {

@@ -227,6 +227,19 @@ public class RunExecutor {
         }
     }
 
+    /**
+     * Upsert runs count a key loaded twice in the run as skipped also across batches: rows whose
+     * previous version a transaction of this run wrote. That needs PostgreSQL 18 (RETURNING old);
+     * before it, only repeats within one batch are counted. Null when not counted.
+     */
+    private String runStartXid() {
+        var row = await(pool.query("""
+                SELECT current_setting('server_version_num')::int >= 180000,
+                       CASE WHEN current_setting('server_version_num')::int >= 180000
+                            THEN pg_current_xact_id()::xid::text END""").execute()).iterator().next();
+        return row.getBoolean(0) ? row.getString(1) : null;
+    }
+
     /** The trigger of the run this one retries, followed back to the first. */
     private String origin(UUID runId) {
         return await(pool.preparedQuery("""
@@ -411,12 +424,13 @@ public class RunExecutor {
     private void runPartitions(RunJob job, List<PartitionState> partitions, String target, Path scratch,
             Map<String, Path> downloads) throws Exception {
         AtomicBoolean cancelled = new AtomicBoolean();
+        String runStart = job.upsert() ? runStartXid() : null;
         List<Future<?>> futures = new ArrayList<>();
         for (PartitionState p : partitions) {
             if (!"completed".equals(p.status())) {
                 futures.add(threads.submit(() -> {
                     try {
-                        loadPartition(job, p, target, scratch, downloads, cancelled);
+                        loadPartition(job, p, target, runStart, scratch, downloads, cancelled);
                     } catch (Exception e) {
                         cancelled.set(true);
                         await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'failed' WHERE run_id = $1 AND index = $2")
@@ -442,11 +456,14 @@ public class RunExecutor {
         }
     }
 
-    private void loadPartition(RunJob job, PartitionState part, String target, Path scratch, Map<String, Path> downloads,
-            AtomicBoolean cancelled) throws Exception {
+    private void loadPartition(RunJob job, PartitionState part, String target, String runStart, Path scratch,
+            Map<String, Path> downloads, AtomicBoolean cancelled) throws Exception {
         await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'running' WHERE run_id = $1 AND index = $2")
                 .execute(Tuple.of(job.runId(), part.index())));
-        String insert = job.upsert() ? InsertStatement.upsert(job.table(), target) : InsertStatement.append(job.table(), target);
+        String countingUpsert = runStart == null ? null : InsertStatement.upsertCountingRepeats(job.table(), target);
+        String insert = countingUpsert != null ? countingUpsert
+                : job.upsert() ? InsertStatement.upsert(job.table(), target) : InsertStatement.append(job.table(), target);
+        String repeatsSince = countingUpsert == null ? null : runStart;
         int[] keyColumns = job.keyColumns();
         RowBatch batch = new RowBatch(job.table(), config.batchSize());
         for (int f = part.fileIndex(); f < part.files().size(); f++) {
@@ -463,8 +480,8 @@ public class RunExecutor {
                             : e -> errors.add(new RowError(e.row() + rowBase, e.column(), e.value(), e.error())));
                     long consumed = reader.rowsConsumed();
                     if (read > 0 || !errors.isEmpty() || consumed > committed) {
-                        long failed = commitBatch(job, part.index(), f, file, insert, keyColumns, batch, errors,
-                                consumed - committed, consumed);
+                        long failed = commitBatch(job, part.index(), f, file, insert, repeatsSince, keyColumns, batch,
+                                errors, consumed - committed, consumed);
                         committed = consumed;
                         if (job.maxFailedRows() != null && failed > job.maxFailedRows()) {
                             throw new RunFailure("Too many rows failed validation: " + failed + " > max_failed_rows "
@@ -496,8 +513,8 @@ public class RunExecutor {
     }
 
     /** Rows, errors, checkpoint and counters of one batch, in one transaction. Returns the run's failed rows. */
-    private long commitBatch(RunJob job, int partition, int fileIndex, SourceFile file, String insert, int[] keyColumns,
-            RowBatch batch, List<RowError> errors, long consumedDelta, long fileRow) {
+    private long commitBatch(RunJob job, int partition, int fileIndex, SourceFile file, String insert, String repeatsSince,
+            int[] keyColumns, RowBatch batch, List<RowError> errors, long consumedDelta, long fileRow) {
         int size = batch.size();
         Object[][] columns = new Object[job.table().columns().size()][];
         for (int c = 0; c < columns.length; c++) {
@@ -513,18 +530,20 @@ public class RunExecutor {
         Object[][] rows = columns;
         int loaded = size;
         int skippedRows = skipped;
-        return await(pool.withTransaction(conn -> (loaded == 0 ? Uni.createFrom().voidItem()
-                : conn.preparedQuery(insert).execute(BatchBinding.of(rows)).replaceWithVoid())
-                .chain(() -> insertErrors(conn, job.runId(), file.path(), errors))
-                .chain(() -> conn.preparedQuery("""
+        return await(pool.withTransaction(conn -> (loaded == 0 ? Uni.createFrom().item(0L)
+                : repeatsSince == null ? conn.preparedQuery(insert).execute(BatchBinding.of(rows)).replaceWith(0L)
+                : conn.preparedQuery(insert).execute(BatchBinding.of(rows).addString(repeatsSince))
+                        .map(r -> r.iterator().next().getLong(0)))
+                .chain(repeated -> insertErrors(conn, job.runId(), file.path(), errors).replaceWith(repeated))
+                .chain(repeated -> conn.preparedQuery("""
                         UPDATE sluice.run_partition SET rows = rows + $3, file_index = $4, file_row = $5
                         WHERE run_id = $1 AND index = $2""")
-                        .execute(Tuple.of(job.runId(), partition, consumedDelta, fileIndex, fileRow)))
-                .chain(() -> conn.preparedQuery("""
+                        .execute(Tuple.of(job.runId(), partition, consumedDelta, fileIndex, fileRow)).replaceWith(repeated))
+                .chain(repeated -> conn.preparedQuery("""
                         UPDATE sluice.run SET processed_rows = processed_rows + $2, failed_rows = failed_rows + $3,
                             skipped_rows = skipped_rows + $4, heartbeat_at = now()
                         WHERE id = $1 RETURNING failed_rows""")
-                        .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), (long) skippedRows)))
+                        .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), skippedRows + repeated)))
                 .map(r -> r.iterator().next().getLong(0))));
     }
 
