@@ -28,7 +28,8 @@ RSS_GOAL_MB=${RSS_GOAL_MB:-600}
 STAMP=$(date +%Y%m%d-%H%M%S)
 RAW="$RESULTS_DIR/load-5gb.tsv"
 
-BYTES=$(awk -v g="$SIZE_GB" 'BEGIN { printf "%d", g * 1073741824 }')
+# (%.0f, not %d: mawk clamps %d to 2^31 - 1)
+BYTES=$(awk -v g="$SIZE_GB" 'BEGIN { printf "%.0f", g * 1073741824 }')
 (( BYTES > 0 )) || die "SIZE_GB must be positive"
 TMP_BASE=${TMPDIR:-/tmp}
 FREE=$(( $(df -P -k "$TMP_BASE" | awk 'NR == 2 { print $4 }') * 1024 ))
