@@ -36,7 +36,7 @@ die() { log "ERROR: $*"; exit 1; }
 
 # ---- tools and build
 
-# Installs the named Debian packages (wrk, hyperfine, ...) whose command is missing.
+# Installs the Debian packages of the named commands (wrk, mawk, psql, ...) that are missing.
 ensure_tools() {
     local missing=()
     for tool in "$@"; do
@@ -46,6 +46,8 @@ ensure_tools() {
         command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
     done
     [ ${#missing[@]} -eq 0 ] && return 0
+    # Commands whose Debian package has another name.
+    missing=("${missing[@]/#psql/postgresql-client}")
     log "installing ${missing[*]} from the distribution's repository (apt-get)"
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo=sudo
@@ -358,3 +360,105 @@ calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 median() { # numbers as arguments
     printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
+
+# ---- loading: psql against the embedded PostgreSQL, CSV files, runs (load-csv.sh, load-5gb.sh)
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# use_app_postgres: points psql (PGHOST, PGPORT, ...) at the application's embedded PostgreSQL,
+# read from its postmaster.pid (line 4: the port). The Debian psql client is enough:
+# `ensure_tools psql` installs postgresql-client when psql is missing.
+use_app_postgres() {
+    local pidfile=$APP_DATA/postgres/postmaster.pid
+    [ -f "$pidfile" ] || die "no $pidfile: is the embedded PostgreSQL running?"
+    PGPORT=$(sed -n 4p "$pidfile")
+    export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres PGOPTIONS='-c client_min_messages=warning'
+    log "embedded PostgreSQL on port $PGPORT ($(psqlq -Atc 'SHOW server_version'))"
+}
+
+psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# The table of the load benchmarks: the same 5 columns for the psql baselines and the Sluice
+# targets, and the validation rules of the Sluice pipelines.
+LOAD_COLUMNS='id BIGINT PRIMARY KEY, email TEXT NOT NULL, age INT, city TEXT, created DATE'
+LOAD_VALIDATION='{"email":[{"rule":"email"}],"age":[{"rule":"range","min":0,"max":150}]}'
+
+# gen_csv FILE FIRST_ID ROWS [MAX_BYTES]: valid rows "id,email,age,city,created" after a header,
+# ids from FIRST_ID, until ROWS rows or MAX_BYTES bytes (header included) are written; prints the
+# number of rows written.
+gen_csv() {
+    mawk -v out="$1" -v first="$2" -v n="$3" -v limit="${4:-1e18}" 'BEGIN {
+        split("Lisbon Porto Madrid Paris Berlin Rome Vienna Prague Warsaw Oslo Dublin London Zurich Athens Sofia Riga Tallinn Vilnius Helsinki Stockholm", city, " ");
+        for (k = 0; k < 1461; k++) {            # 2020-01-01 + k days (civil_from_days)
+            z = 18262 + k + 719468; era = int(z / 146097); doe = z - era * 146097;
+            yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365);
+            doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100)); mp = int((5 * doy + 2) / 153);
+            d = doy - int((153 * mp + 2) / 5) + 1; m = mp < 10 ? mp + 3 : mp - 9; y = yoe + era * 400 + (m <= 2);
+            day[k] = sprintf("%04d-%02d-%02d", y, m, d);
+        }
+        h = "id,email,age,city,created"; print h > out; bytes = length(h) + 1;
+        last = first + n - 1;
+        for (i = first; i <= last && bytes < limit; i++) {
+            line = sprintf("%d,user%d@example.com,%d,%s,%s", i, i, 18 + i % 80, city[1 + i % 20], day[i % 1461]);
+            print line > out; bytes += length(line) + 1;
+        }
+        printf "%d\n", i - first;
+    }'
+}
+
+# put_load_pipeline NAME TABLE CONNECTOR PREFIX STRATEGY PARTITIONS: a CSV pipeline into TABLE
+# (LOAD_COLUMNS, LOAD_VALIDATION); waits for its program to compile; prints the pipeline's id.
+put_load_pipeline() {
+    local name=$1 table=$2 connector=$3 prefix=$4 strategy=$5 partitions=$6 status
+    api PUT "/v0/pipelines/$name" "{\"description\":\"benchmark\",
+        \"program_code\":\"CREATE TABLE $table ($LOAD_COLUMNS)\",
+        \"source\":{\"connector\":\"$connector\",\"prefix\":\"$prefix\",\"format\":\"csv\",\"options\":{\"header\":true}},
+        \"load_strategy\":\"$strategy\",\"partitions\":$partitions,\"validation\":$LOAD_VALIDATION}" >/dev/null
+    for _ in $(seq 1 300); do
+        status=$(api GET "/v0/pipelines/$name?selector=status" | jq -r .program_status)
+        case $status in
+            Success) api GET "/v0/pipelines/$name" | jq -r .id; return 0 ;;
+            SqlError|SystemError) die "pipeline $name: program $status" ;;
+        esac
+        sleep 0.2
+    done
+    die "pipeline $name: program still $status after 60 s"
+}
+
+# start_run PIPELINE_ID: POSTs a run; prints its id.
+start_run() { api POST "/api/v1/pipelines/$1/runs" | jq -r .id; }
+
+# run_status VIEW_JSON: the run's status (bash only: no jq process while a run is measured).
+run_status() { [[ $1 =~ \"status\":\"([a-z_]+)\" ]] && echo "${BASH_REMATCH[1]}" || echo unknown; }
+
+# run_and_wait PIPELINE_ID OUT_JSON: starts a run and polls it every POLL_INTERVAL s (0.5: one
+# curl, little CPU taken from the measured service on 2 cores) until it ends; writes its last view
+# to OUT_JSON; prints "wall_ms status".
+run_and_wait() {
+    local id=$1 out=$2 t0 run view status
+    t0=$(now_ms)
+    run=$(start_run "$id")
+    while :; do
+        sleep "${POLL_INTERVAL:-0.5}"
+        view=$(api GET "/api/v1/pipelines/$id/runs/$run")
+        status=$(run_status "$view")
+        case $status in completed|completed_with_errors|failed) break ;; esac
+    done
+    printf '%s\n' "$view" >"$out"
+    echo "$(($(now_ms) - t0)) $status"
+}
+
+# run_stages RUN_JSON: seconds from the start to the pre-scan's log entry ("Read ...") and from
+# there to the end, e.g. "prescan=0.41s load=4.2s".
+run_stages() {
+    jq -r '
+      def ms: (.[0:19] + "Z" | fromdateiso8601) * 1000
+              + (((capture("\\.(?<f>[0-9]+)") | .f) // "0") + "000" | .[0:3] | tonumber);
+      (.startedAt | ms) as $start
+      | [.log[] | {m: .message, t: (.timestamp | ms)}] as $l
+      | ($l | map(select(.m | startswith("Read "))) | .[0].t) as $scanned
+      | "prescan=\((($scanned - $start) / 1000))s load=\(((.finishedAt | ms) - $scanned) / 1000)s"' "$1" 2>/dev/null || echo "stages=?"
+}
+
+# CPU times in ms (see cpu_ticks_java, cpu_ticks_pg, busy_ticks).
+ticks_ms() { echo $(($1 * 1000 / CLK_TCK)); }
