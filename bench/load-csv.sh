@@ -13,12 +13,14 @@
 # Environment (defaults; MAX_LOAD, LOAD_WAIT_MAX, JAVA_OPTS, REBUILD, KEEP_TMP: see bench/lib.sh):
 #   ROWS=1000000          rows of the CSV (5 columns: id bigint, email text, age int, city text, created date)
 #   REPS=3                repetitions of each measurement (median reported)
-#   PARTITIONS="1 2"      Sluice partitions tried; for N > 1 the CSV is split into N files
+#   PARTITIONS="1 2"      Sluice partitions tried; for N > 1 the one CSV is cut into N byte ranges by
+#                         the run itself (SLUICE_RUN_SPLIT_MIN_SIZE=8M for the service), unless SPLIT_FILES=1:
+#                         then the CSV is split into N files beforehand (partitions then take whole files)
 #   BATCH_SIZES=10000     SLUICE_RUN_BATCH_SIZE values tried (one service start each), e.g. "5000 10000 20000"
 #   MODES="append upsert"
 #   WARMUP=1              after each service start, one untimed psql \copy and one untimed Sluice append
 #                         run over the whole CSV (JIT and caches warm, as in a long-running service)
-#   PARALLEL_COPY=1       also time N parallel psql \copy sessions of the N files (informative)
+#   PARALLEL_COPY=1       with SPLIT_FILES=1, also time N parallel psql \copy sessions of the N files (informative)
 #   MAX_LOAD=1.5 LOAD_WAIT_MAX=600   before each measurement, wait (at most LOAD_WAIT_MAX s) for the
 #                         1-min load average to drop to MAX_LOAD, then measure anyway; the load is recorded
 #   DISTURB_MAX=0.35      a measurement during which other processes used more than this many cores on
@@ -54,9 +56,10 @@ mkdir -p "$WORK/inbox/p1"
 gen_csv "$WORK/inbox/p1/data.csv" 1 "$ROWS" >/dev/null
 CSV="$WORK/inbox/p1/data.csv"
 MAXP=1
+SPLIT_FILES=${SPLIT_FILES:-0}
 for p in $PARTITIONS; do
     if (( p > MAXP )); then MAXP=$p; fi
-    if (( p == 1 )); then continue; fi
+    if (( p == 1 )) || [[ $SPLIT_FILES != 1 ]]; then continue; fi
     mkdir -p "$WORK/inbox/p$p"
     per=$(( (ROWS + p - 1) / p ))
     for (( i = 0; i < p; i++ )); do
@@ -173,7 +176,9 @@ baseline_upsert() { # batch rep
 sluice_run() { # batch mode partitions rep
     local bs=$1 mode=$2 p=$3 rep=$4
     local table="${mode}_b${bs}_p${p}_r${rep}_a${ATTEMPT}" name="${mode}-b${bs}-p${p}-r${rep}-a${ATTEMPT}"
-    local id; id=$(put_load_pipeline "$name" "$table" bench "p$p/" "$mode" "$p")
+    local folder="p$p/"
+    [[ $SPLIT_FILES == 1 ]] || folder="p1/"
+    local id; id=$(put_load_pipeline "$name" "$table" bench "$folder" "$mode" "$p")
     if [[ $mode == upsert ]]; then
         psqlq -c "CREATE SCHEMA IF NOT EXISTS sluice_data"
         prefill "sluice_data.$table"
@@ -197,6 +202,8 @@ sluice_run() { # batch mode partitions rep
 # ------------------------------------------------------------------ measurements
 for bs in $BATCH_SIZES; do
     export SLUICE_RUN_BATCH_SIZE=$bs
+    # Partitions beyond one cut the 49 MB file into byte ranges (the default threshold is 64M x 2).
+    export SLUICE_RUN_SPLIT_MIN_SIZE=${SLUICE_RUN_SPLIT_MIN_SIZE:-8M}
     start_app "$WORK/data-b$bs"
     log "service started (batch size $bs${JAVA_OPTS:+, JAVA_OPTS=$JAVA_OPTS}), ready after $(wait_ready) ms"
     use_app_postgres
@@ -220,7 +227,7 @@ for bs in $BATCH_SIZES; do
         for mode in $MODES; do
             if [[ $mode == append ]]; then
                 attempt baseline_append "$bs" "$rep"
-                if [[ $PARALLEL_COPY == 1 && $MAXP -gt 1 ]]; then attempt baseline_parallel_copy "$bs" "$rep"; fi
+                if [[ $PARALLEL_COPY == 1 && $SPLIT_FILES == 1 && $MAXP -gt 1 ]]; then attempt baseline_parallel_copy "$bs" "$rep"; fi
             else
                 attempt baseline_upsert "$bs" "$rep"
             fi
