@@ -25,7 +25,8 @@
 #                         1-min load average to drop to MAX_LOAD, then measure anyway; the load is recorded
 #   DISTURB_MAX=0.35      a measurement during which other processes used more than this many cores on
 #                         average (machine busy time minus the JVM and PostgreSQL) is disturbed: it is
-#                         kept in the raw file (disturbed=1) and repeated, up to ATTEMPTS=4 times in all
+#                         kept in the raw file (disturbed=1) and repeated, up to ATTEMPTS=4 times in all;
+#                         the last attempt is summarised even if disturbed (the load is reported, not hidden)
 # Output (bench/results/, not committed): the summary table on stdout and in load-csv-<stamp>.txt,
 # raw figures of every measurement appended to load-csv.tsv, each run's JSON and the service log
 # of each batch size as load-csv-<stamp>-*.
