@@ -99,7 +99,7 @@ public class ScheduledRuns {
                 });
     }
 
-    static ZonedDateTime fireAfter(String schedule, ZonedDateTime now) {
+    public static ZonedDateTime fireAfter(String schedule, ZonedDateTime now) {
         return ExecutionTime.forCron(CRON.parse(schedule)).nextExecution(now).orElse(null);
     }
 }

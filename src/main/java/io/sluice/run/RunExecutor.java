@@ -359,7 +359,8 @@ public class RunExecutor {
         for (int f = part.fileIndex(); f < part.files().size(); f++) {
             SourceFile file = part.files().get(f);
             long committed = f == part.fileIndex() ? part.fileRow() : 0;
-            try (RowReader reader = open(job, file, committed, scratch, downloads)) {
+            try (FileTransaction tx = job.segmentPerTransaction() ? FileTransaction.begin(pool) : null;
+                    RowReader reader = open(job, file, committed, scratch, downloads)) {
                 while (true) {
                     if (cancelled.get() || stopping) {
                         throw new Cancelled();
@@ -369,7 +370,7 @@ public class RunExecutor {
                     long consumed = reader.rowsConsumed();
                     if (read > 0 || !errors.isEmpty() || consumed > committed) {
                         long failed = commitBatch(job, part.index(), f, file, insert, keyColumns, batch, errors,
-                                consumed - committed, consumed);
+                                consumed - committed, consumed, tx);
                         committed = consumed;
                         if (job.maxFailedRows() != null && failed > job.maxFailedRows()) {
                             throw new RunFailure("Too many rows failed validation: " + failed + " > max_failed_rows "
@@ -380,8 +381,8 @@ public class RunExecutor {
                         break;
                     }
                 }
+                commitFileDone(job, part.index(), f, file, committed, tx);
             }
-            commitFileDone(job, part.index(), f, file, committed);
         }
         await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'completed' WHERE run_id = $1 AND index = $2")
                 .execute(Tuple.of(job.runId(), part.index())));
@@ -397,7 +398,7 @@ public class RunExecutor {
 
     /** Rows, errors, checkpoint and counters of one batch, in one transaction. Returns the run's failed rows. */
     private long commitBatch(RunJob job, int partition, int fileIndex, SourceFile file, String insert, int[] keyColumns,
-            RowBatch batch, List<RowError> errors, long consumedDelta, long fileRow) {
+            RowBatch batch, List<RowError> errors, long consumedDelta, long fileRow, FileTransaction tx) {
         int size = batch.size();
         Object[][] columns = new Object[job.table().columns().size()][];
         for (int c = 0; c < columns.length; c++) {
@@ -413,19 +414,21 @@ public class RunExecutor {
         Object[][] rows = columns;
         int loaded = size;
         int skippedRows = skipped;
-        return await(pool.withTransaction(conn -> (loaded == 0 ? Uni.createFrom().voidItem()
+        java.util.function.Function<SqlConnection, Uni<Long>> work = conn -> (loaded == 0 ? Uni.createFrom().voidItem()
                 : conn.preparedQuery(insert).execute(BatchBinding.of(rows)).replaceWithVoid())
                 .chain(() -> insertErrors(conn, job.runId(), file.path(), errors))
                 .chain(() -> conn.preparedQuery("""
                         UPDATE sluice.run_partition SET rows = rows + $3, file_index = $4, file_row = $5
                         WHERE run_id = $1 AND index = $2""")
                         .execute(Tuple.of(job.runId(), partition, consumedDelta, fileIndex, fileRow)))
-                .chain(() -> conn.preparedQuery("""
+                .chain(() -> tx != null ? Uni.createFrom().item(tx.count(consumedDelta, errorRows(errors), skippedRows))
+                        : conn.preparedQuery("""
                         UPDATE sluice.run SET processed_rows = processed_rows + $2, failed_rows = failed_rows + $3,
                             skipped_rows = skipped_rows + $4, heartbeat_at = now()
                         WHERE id = $1 RETURNING failed_rows""")
-                        .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), (long) skippedRows)))
-                .map(r -> r.iterator().next().getLong(0))));
+                        .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), (long) skippedRows))
+                        .map(r -> r.iterator().next().getLong(0)));
+        return await(tx != null ? tx.on(work) : pool.withTransaction(work));
     }
 
     private static int errorRows(List<RowError> errors) {
@@ -458,8 +461,8 @@ public class RunExecutor {
         return value == null ? null : value.replace('\u0000', '\uFFFD');
     }
 
-    private void commitFileDone(RunJob job, int partition, int fileIndex, SourceFile file, long rows) {
-        await(pool.withTransaction(conn -> (job.replace() ? Uni.createFrom().voidItem()
+    private void commitFileDone(RunJob job, int partition, int fileIndex, SourceFile file, long rows, FileTransaction tx) {
+        java.util.function.Function<SqlConnection, Uni<Object>> work = conn -> (job.replace() ? Uni.createFrom().voidItem()
                 : conn.preparedQuery("""
                         INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at)
                         VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING""")
@@ -467,7 +470,13 @@ public class RunExecutor {
                         .replaceWithVoid())
                 .chain(() -> conn.preparedQuery("""
                         UPDATE sluice.run_partition SET file_index = $3, file_row = 0 WHERE run_id = $1 AND index = $2""")
-                        .execute(Tuple.of(job.runId(), partition, fileIndex + 1)))));
+                        .execute(Tuple.of(job.runId(), partition, fileIndex + 1)));
+        if (tx == null) {
+            await(pool.withTransaction(work));
+        } else {
+            await(tx.on(work));
+            tx.commit(job.runId());
+        }
     }
 
     /** Replace: the loaded staging table becomes the target, and the run's files its only segments. */
