@@ -25,8 +25,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.sluice.api.BlockingCalls;
 import io.sluice.api.SluiceException;
 import io.sluice.external.iceberg.IcebergCatalogs;
 import io.sluice.external.iceberg.IcebergPlanner;
@@ -185,7 +185,7 @@ public class ExternalTableSync {
     private Plan icebergPlan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {
         Map<String, String> props = onContext(() -> Panache.withSession(() -> sources.catalogProperties(config)));
         try {
-            IcebergPlanner.Plan plan = IcebergCatalogs.withTable(table.tableNameWithType, props, config.icebergTable(),
+            IcebergPlanner.Plan plan = IcebergCatalogs.withTable(props, config.icebergTable(),
                     t -> IcebergPlanner.plan(t, checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null));
             return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID, plan.snapshotId() == null ? null : plan.snapshotId().toString());
         } catch (NoSuchTableException e) {
@@ -254,13 +254,7 @@ public class ExternalTableSync {
     }
 
     private static <T> T onContext(Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work::get);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return BlockingCalls.awaitOnContext(work);
     }
 
     static String message(Throwable e) {

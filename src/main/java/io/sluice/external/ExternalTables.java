@@ -146,7 +146,7 @@ public class ExternalTables {
         if (config.iceberg()) {
             return sources.catalogProperties(config).chain(props -> blocking.run(() -> {
                 try {
-                    return IcebergCatalogs.withTable(shape.tableNameWithType(), props, config.icebergTable(),
+                    return IcebergCatalogs.withTable(props, config.icebergTable(),
                             t -> IcebergSchemas.columns(t.schema()));
                 } catch (NoSuchTableException e) {
                     throw SluiceException.badRequest("UnknownIcebergTable", "Iceberg table '" + config.icebergTable()

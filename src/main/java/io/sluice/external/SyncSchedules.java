@@ -5,7 +5,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +15,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.coordination.Leadership;
-import io.sluice.polling.ScheduledRuns;
+import io.sluice.polling.CronPlan;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -42,32 +41,24 @@ public class SyncSchedules {
     @Inject
     Leadership leadership;
 
-    private record Fire(String schedule, ZonedDateTime at) {
-    }
-
-    private final Map<String, Fire> next = new ConcurrentHashMap<>();
+    private final CronPlan<String> plan = new CronPlan<>();
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> onTimer() {
         if (!leadership.isLeader()) {
-            next.clear();
+            plan.clear();
             return Uni.createFrom().voidItem();
         }
         ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
         return pool.query(ACTIVE_SCHEDULED).execute().chain(rows -> {
             Map<String, String> active = new HashMap<>();
             rows.forEach(r -> active.put(r.getString(0), r.getString(1)));
-            next.keySet().retainAll(active.keySet());
-            return Multi.createFrom().iterable(active.entrySet()).onItem().transformToUniAndConcatenate(e -> {
-                Fire planned = next.get(e.getKey());
-                boolean due = planned != null && planned.schedule().equals(e.getValue()) && planned.at() != null
-                        && !planned.at().isAfter(now);
-                if (planned == null || !planned.schedule().equals(e.getValue()) || due) {
-                    next.put(e.getKey(), new Fire(e.getValue(), ScheduledRuns.fireAfter(e.getValue(), now)));
-                }
-                return due ? sync.trigger(e.getKey()).invoke(task -> LOG.infof("Table %s: scheduled %s", e.getKey(), task))
-                        .replaceWithVoid() : Uni.createFrom().voidItem();
-            }).collect().last();
+            return Multi.createFrom().iterable(plan.due(active, now)).onItem().transformToUniAndConcatenate(table -> sync
+                    .trigger(table).invoke(task -> LOG.infof("Table %s: scheduled %s", table, task)).replaceWithVoid()
+                    .onFailure().recoverWithItem(e -> {
+                        LOG.warnf("Table %s: scheduled sync could not start: %s", table, e.getMessage());
+                        return null;
+                    })).collect().last();
         }).replaceWithVoid().onFailure().recoverWithItem(e -> {
             LOG.warnf("External table schedule check failed: %s", e.getMessage());
             return null;

@@ -11,7 +11,6 @@ import jakarta.persistence.LockModeType;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineJson;
@@ -91,12 +90,6 @@ class RunJobs {
     }
 
     private static <T> T onContext(java.util.function.Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work::get);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return io.sluice.api.BlockingCalls.awaitOnContext(work);
     }
 }

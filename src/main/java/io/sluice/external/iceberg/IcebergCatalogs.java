@@ -19,6 +19,9 @@ import org.apache.iceberg.io.FileIO;
 public final class IcebergCatalogs {
     /** JdbcCatalog's layout version: V1 (namespaces and views), what current Iceberg writers create. */
     private static final String JDBC_SCHEMA_VERSION = "jdbc.schema-version";
+    /** The catalog's name ({@code catalog.name} in the table config). */
+    public static final String NAME = "name";
+    public static final String DEFAULT_NAME = "default";
 
     private IcebergCatalogs() {
     }
@@ -35,9 +38,13 @@ public final class IcebergCatalogs {
         return props;
     }
 
-    /** Opens the catalog, loads the table, applies {@code work} to it, and closes the catalog. */
-    public static <T> T withTable(String name, Map<String, String> props, String identifier,
-            java.util.function.Function<Table, T> work) {
+    /**
+     * Opens the catalog, loads the table, applies {@code work} to it, and closes the catalog. The
+     * catalog's name is the {@code name} property ({@value #DEFAULT_NAME} without one): a JDBC
+     * catalog keeps the tables of each catalog name apart.
+     */
+    public static <T> T withTable(Map<String, String> props, String identifier, java.util.function.Function<Table, T> work) {
+        String name = props.getOrDefault(NAME, DEFAULT_NAME);
         Catalog catalog;
         try {
             catalog = CatalogUtil.buildIcebergCatalog(name, props, null);
@@ -93,12 +100,13 @@ public final class IcebergCatalogs {
         }
     }
 
-    /** The catalog (or the table's metadata behind it) cannot be reached: 500 with this message. */
-    public static final class CatalogUnreachable extends RuntimeException {
+    /** The catalog (or the table's metadata behind it) cannot be reached: 500 CatalogUnreachable with this message. */
+    public static final class CatalogUnreachable extends io.sluice.api.SluiceException {
         private static final long serialVersionUID = 1L;
 
         CatalogUnreachable(String message, Throwable cause) {
-            super(message, cause);
+            super(500, "CatalogUnreachable", message, null);
+            initCause(cause);
         }
     }
 }
