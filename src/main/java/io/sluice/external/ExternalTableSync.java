@@ -138,7 +138,7 @@ public class ExternalTableSync {
             LOG.infof("Table %s: %s started", name, task);
             SyncTaskConfig config = sources.config(table);
             Checkpoint checkpoint = await(watcher.checkpoint(name));
-            Plan plan = config.iceberg() ? icebergPlan(table, config, checkpoint) : s3Plan(config, checkpoint);
+            Plan plan = config.iceberg() ? icebergPlan(table, config, checkpoint) : s3Plan(table, config, checkpoint);
             Set<String> loaded = loaded(table.pipelineId, plan.files().keySet());
             List<SourceFile> todo = new ArrayList<>();
             Map<String, Long> rows = new LinkedHashMap<>();
@@ -193,16 +193,22 @@ public class ExternalTableSync {
         }
     }
 
-    /** Objects under inputDirURI last modified at or after the watermark; the new watermark is the latest of them. */
-    private Plan s3Plan(SyncTaskConfig config, Checkpoint checkpoint) {
+    /**
+     * Objects under inputDirURI last modified after the watermark, or at it and not loaded yet (an
+     * object written in the watermark's own second after the listing); the new watermark is the latest of them.
+     */
+    private Plan s3Plan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {
         Long watermark = checkpoint.checkpointType() == Checkpoint.Type.TIMESTAMP ? checkpoint.asLong() : null;
         List<SourceFile> listed = onContext(() -> Panache.withSession(() -> stores.forConnector(config.connector())
                 .chain(store -> store.list(config.prefix(), glob(config.inputFormat())))));
+        Set<String> loadedAtWatermark = loaded(table.pipelineId, listed.stream()
+                .filter(f -> watermark != null && f.lastModified() != null && f.lastModified().toEpochMilli() == watermark)
+                .collect(java.util.stream.Collectors.toSet()));
         Map<SourceFile, Long> files = new LinkedHashMap<>();
         long latest = watermark == null ? Long.MIN_VALUE : watermark;
         for (SourceFile f : listed) {
             long modified = f.lastModified() == null ? 0 : f.lastModified().toEpochMilli();
-            if (watermark == null || modified >= watermark) {
+            if (watermark == null || modified > watermark || modified == watermark && !loadedAtWatermark.contains(f.path())) {
                 files.put(f, null);
                 latest = Math.max(latest, modified);
             }

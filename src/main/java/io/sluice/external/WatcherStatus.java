@@ -31,8 +31,11 @@ public record WatcherStatus(
         return new WatcherStatus(table, WatcherState.RUNNING, startMs, 0, filesDiscovered, 0, null, null);
     }
 
-    /** RUNNING with more segments done. */
+    /** RUNNING with more segments done (the RUNNING -> RUNNING transition: only a running run makes progress). */
     public WatcherStatus progress(int segments) {
+        if (status != WatcherState.RUNNING) {
+            throw new IllegalStateException("Watcher status " + status + " makes no progress: no run is going");
+        }
         return new WatcherStatus(tableNameWithType, status.to(WatcherState.RUNNING), startTimeMs, 0, filesDiscovered,
                 segments, null, null);
     }

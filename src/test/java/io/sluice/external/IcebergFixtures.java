@@ -95,13 +95,32 @@ final class IcebergFixtures {
 
     /** Rows {@code from..to} (ids) as a Parquet data file of the table, not committed. */
     static DataFile dataFile(Table table, long from, long to) {
-        OutputFile out = table.io().newOutputFile(table.locationProvider().newDataLocation(UUID.randomUUID() + ".parquet"));
+        return write(table.io().newOutputFile(table.locationProvider().newDataLocation(UUID.randomUUID() + ".parquet")),
+                table.schema(), table.spec(), from, to);
+    }
+
+    /** Rows {@code from..to} as the bytes of a plain Parquet file (for raw S3 tables). */
+    static byte[] parquet(long from, long to) {
         try {
-            DataWriter<Record> writer = Parquet.writeData(out).schema(table.schema())
-                    .createWriterFunc(GenericParquetWriter::create).withSpec(table.spec()).overwrite().build();
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("rows-", ".parquet");
+            try {
+                write(org.apache.iceberg.Files.localOutput(file.toFile()), SCHEMA, PartitionSpec.unpartitioned(), from, to);
+                return java.nio.file.Files.readAllBytes(file);
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static DataFile write(OutputFile out, Schema schema, PartitionSpec spec, long from, long to) {
+        try {
+            DataWriter<Record> writer = Parquet.writeData(out).schema(schema)
+                    .createWriterFunc(GenericParquetWriter::create).withSpec(spec).overwrite().build();
             try (writer) {
                 for (long id = from; id <= to; id++) {
-                    writer.write(row(table.schema(), id));
+                    writer.write(row(schema, id));
                 }
             }
             return writer.toDataFile();

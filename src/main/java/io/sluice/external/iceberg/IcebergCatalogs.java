@@ -35,6 +35,8 @@ public final class IcebergCatalogs {
         if ("jdbc".equals(catalogType)) {
             props.putIfAbsent(JDBC_SCHEMA_VERSION, "V1");
         }
+        // scan reports would be sent after the short-lived catalog is closed
+        props.putIfAbsent("rest-metrics-reporting-enabled", "false");
         return props;
     }
 
