@@ -38,6 +38,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import io.restassured.path.json.JsonPath;
 import io.sluice.external.iceberg.SluiceFileIO;
 import io.sluice.support.S3ProxyResource;
+import io.sluice.support.TestDatabase;
 
 /**
  * Iceberg tables written by the tests through Iceberg's own API (generic Parquet writer, appends
@@ -115,18 +116,34 @@ final class IcebergFixtures {
     }
 
     private static DataFile write(OutputFile out, Schema schema, PartitionSpec spec, long from, long to) {
+        List<Record> records = new ArrayList<>();
+        for (long id = from; id <= to; id++) {
+            records.add(row(schema, id));
+        }
+        return write(out, schema, spec, records);
+    }
+
+    private static DataFile write(OutputFile out, Schema schema, PartitionSpec spec, List<Record> records) {
         try {
             DataWriter<Record> writer = Parquet.writeData(out).schema(schema)
                     .createWriterFunc(GenericParquetWriter::create).withSpec(spec).overwrite().build();
             try (writer) {
-                for (long id = from; id <= to; id++) {
-                    writer.write(row(schema, id));
-                }
+                records.forEach(writer::write);
             }
             return writer.toDataFile();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Commits {@code records} as one data file. */
+    static void commit(Table table, List<Record> records) {
+        table.newAppend().appendFile(write(table.io().newOutputFile(table.locationProvider().newDataLocation(
+                UUID.randomUUID() + ".parquet")), table.schema(), table.spec(), records)).commit();
+    }
+
+    static long rows(String table) {
+        return TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + table + "\"");
     }
 
     static Record row(Schema schema, long id) {

@@ -1,6 +1,7 @@
 package io.sluice.external;
 
 import static io.sluice.external.IcebergFixtures.commit;
+import static io.sluice.external.IcebergFixtures.rows;
 import static io.sluice.external.IcebergFixtures.sync;
 import static io.sluice.external.IcebergFixtures.tableConfig;
 import static io.sluice.support.Api.admin;
@@ -119,7 +120,4 @@ class IcebergS3AndRestCatalogTest {
         return name + "_OFFLINE";
     }
 
-    private static long rows(String table) {
-        return TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + table + "\"");
-    }
 }

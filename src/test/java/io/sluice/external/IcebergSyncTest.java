@@ -3,6 +3,7 @@ package io.sluice.external;
 import static io.sluice.external.IcebergFixtures.commit;
 import static io.sluice.external.IcebergFixtures.jdbcTask;
 import static io.sluice.external.IcebergFixtures.status;
+import static io.sluice.external.IcebergFixtures.rows;
 import static io.sluice.external.IcebergFixtures.sync;
 import static io.sluice.external.IcebergFixtures.tableConfig;
 import static io.sluice.support.Api.admin;
@@ -10,15 +11,29 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -256,11 +271,80 @@ class IcebergSyncTest {
                 .body("message", containsString("Cannot reach the rest catalog at http://127.0.0.1:9"));
     }
 
-    private static long rows(String table) {
-        return TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + table + "\"");
-    }
 
-    static void assertNotBlank(String s) {
-        assertNotNull(s);
+    @Test
+    void everyIcebergTypeBecomesItsPostgresTypeAndNestedTypesJsonb() throws Exception {
+        Schema schema = new Schema(
+                Types.NestedField.required(1, "id", Types.LongType.get()),
+                Types.NestedField.optional(2, "i", Types.IntegerType.get()),
+                Types.NestedField.optional(3, "f", Types.FloatType.get()),
+                Types.NestedField.optional(4, "d", Types.DoubleType.get()),
+                Types.NestedField.optional(5, "dec", Types.DecimalType.of(20, 4)),
+                Types.NestedField.optional(6, "b", Types.BooleanType.get()),
+                Types.NestedField.optional(7, "s", Types.StringType.get()),
+                Types.NestedField.optional(8, "u", Types.UUIDType.get()),
+                Types.NestedField.optional(9, "day", Types.DateType.get()),
+                Types.NestedField.optional(10, "t", Types.TimeType.get()),
+                Types.NestedField.optional(11, "ts", Types.TimestampType.withoutZone()),
+                Types.NestedField.optional(12, "tstz", Types.TimestampType.withZone()),
+                Types.NestedField.optional(13, "bin", Types.BinaryType.get()),
+                Types.NestedField.optional(14, "fx", Types.FixedType.ofLength(3)),
+                Types.NestedField.optional(15, "address", Types.StructType.of(
+                        Types.NestedField.optional(16, "city", Types.StringType.get()),
+                        Types.NestedField.optional(17, "zip", Types.IntegerType.get()))),
+                Types.NestedField.optional(18, "tags", Types.ListType.ofOptional(19, Types.StringType.get())),
+                Types.NestedField.optional(20, "attrs", Types.MapType.ofOptional(21, 22, Types.StringType.get(), Types.LongType.get())));
+        String name = Api.unique("typed").toLowerCase();
+        Namespace ns = Namespace.of("types");
+        if (catalog instanceof SupportsNamespaces n && !n.namespaceExists(ns)) {
+            n.createNamespace(ns);
+        }
+        Table table = catalog.createTable(TableIdentifier.of(ns, name), schema);
+        GenericRecord r = GenericRecord.create(schema);
+        r.setField("id", 1L);
+        r.setField("i", 42);
+        r.setField("f", 1.5f);
+        r.setField("d", 2.25);
+        r.setField("dec", new BigDecimal("1234567890.1234"));
+        r.setField("b", true);
+        r.setField("s", "héllo");
+        r.setField("u", UUID.fromString("0b7e4a3c-9a52-4c1e-8d7a-0a6f1f0e2d11"));
+        r.setField("day", LocalDate.of(2026, 11, 22));
+        r.setField("t", LocalTime.of(12, 34, 56, 789_000));
+        r.setField("ts", LocalDateTime.of(2026, 11, 22, 1, 2, 3, 456_000));
+        r.setField("tstz", OffsetDateTime.of(2026, 11, 22, 1, 2, 3, 0, ZoneOffset.UTC));
+        r.setField("bin", ByteBuffer.wrap(new byte[] { 1, 2, 3 }));
+        r.setField("fx", new byte[] { 4, 5, 6 });
+        GenericRecord address = GenericRecord.create(schema.findField("address").type().asStructType());
+        address.setField("city", "Lyon");
+        address.setField("zip", 69001);
+        r.setField("address", address);
+        r.setField("tags", List.of("a", "b"));
+        r.setField("attrs", Map.of("k", 7L));
+        IcebergFixtures.commit(table, List.of(r));
+        String t = createTable(name, "types." + name);
+        JsonPath done = sync(t);
+        assertEquals("COMPLETED", done.getString("status"), done.prettify());
+
+        Map<String, String> types = new java.util.HashMap<>();
+        try (var c = TestDatabase.connect(); var st = c.createStatement(); var rs = st.executeQuery(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = 'sluice_data.\""
+                        + name + "\"'::regclass AND a.attnum > 0")) {
+            while (rs.next()) {
+                types.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        assertEquals(Map.ofEntries(Map.entry("id", "bigint"), Map.entry("i", "integer"), Map.entry("f", "real"),
+                Map.entry("d", "double precision"), Map.entry("dec", "numeric(20,4)"), Map.entry("b", "boolean"),
+                Map.entry("s", "text"), Map.entry("u", "uuid"), Map.entry("day", "date"),
+                Map.entry("t", "time without time zone"), Map.entry("ts", "timestamp without time zone"),
+                Map.entry("tstz", "timestamp with time zone"), Map.entry("bin", "bytea"), Map.entry("fx", "bytea"),
+                Map.entry("address", "jsonb"), Map.entry("tags", "jsonb"), Map.entry("attrs", "jsonb")), types);
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + name + "\" WHERE id = 1 AND i = 42"
+                + " AND f = 1.5 AND d = 2.25 AND dec = 1234567890.1234 AND b AND s = 'héllo'"
+                + " AND u = '0b7e4a3c-9a52-4c1e-8d7a-0a6f1f0e2d11' AND day = '2026-11-22' AND t = '12:34:56.000789'"
+                + " AND ts = '2026-11-22 01:02:03.000456' AND tstz = '2026-11-22T01:02:03Z' AND bin = '\\x010203'"
+                + " AND fx = '\\x040506' AND address = '{\"city\": \"Lyon\", \"zip\": 69001}'"
+                + " AND tags = '[\"a\", \"b\"]' AND attrs = '{\"k\": 7}'"));
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.external;
 
+import static io.sluice.external.IcebergFixtures.rows;
 import static io.sluice.external.IcebergFixtures.sync;
 import static io.sluice.external.IcebergFixtures.tableConfig;
 import static io.sluice.support.Api.admin;
@@ -68,7 +69,4 @@ class RawS3TableTest {
         admin().get("/tables/" + t + "/externalTable/checkpoint").then().statusCode(400);
     }
 
-    private static long rows(String table) {
-        return TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + table + "\"");
-    }
 }
