@@ -219,6 +219,22 @@ class IcebergSyncTest {
                 .post("/tasks/schedule").then().statusCode(200).extract().path("ExternalTableSyncTask");
         assertEquals(first, second);
         assertTrue(first.matches("Task_ExternalTableSyncTask_\\d+"), first);
+        // While it runs: RUNNING, 4 files discovered, segments growing, no end time yet.
+        List<Integer> segmentsSeen = new java.util.ArrayList<>();
+        for (JsonPath s = status(t); !List.of("COMPLETED", "FAILED").contains(s.getString("status")); s = status(t)) {
+            if (s.getString("status").equals("IDLE")) {
+                continue; // the sync's thread has not written its first status yet
+            }
+            assertEquals("RUNNING", s.getString("status"), s.prettify());
+            assertEquals(0, s.getLong("endTimeMs"));
+            if (s.getInt("filesDiscovered") > 0) {
+                assertEquals(4, s.getInt("filesDiscovered"));
+                segmentsSeen.add(s.getInt("segmentsGenerated"));
+            }
+        }
+        for (int i = 1; i < segmentsSeen.size(); i++) {
+            assertTrue(segmentsSeen.get(i) >= segmentsSeen.get(i - 1), segmentsSeen.toString());
+        }
         JsonPath end = IcebergFixtures.awaitSyncEnd(t, first);
         assertEquals("COMPLETED", end.getString("status"), end.prettify());
         admin().get("/api/v1/pipelines/" + Api.pipeline(t).getString("id") + "/runs").then().statusCode(200)
