@@ -4,9 +4,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.apache.iceberg.io.FileIO;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
@@ -53,11 +58,42 @@ public class ExternalTableSources implements ExternalSources {
             if (config.iceberg()) {
                 return catalogProperties(config).map(props -> Optional.of(new External(
                         new SourceSpec(config.connector(), null, null, SourceFormat.PARQUET, null),
-                        new IcebergFileStore(table.tableNameWithType, IcebergCatalogs.fileIO(props)))));
+                        new IcebergFileStore(table.tableNameWithType, fileIO(table.tableNameWithType, props)))));
             }
             return stores.forConnector(config.connector()).map(store -> Optional.of(new External(
                     new SourceSpec(config.connector(), config.prefix(), null, config.inputFormat(), null), store)));
         });
+    }
+
+    private record CachedIO(Map<String, String> props, FileIO io) {
+    }
+
+    /** FileIOs (and their S3 clients) of the tables' data files, kept while the table's settings stay the same. */
+    private final Map<String, CachedIO> ios = new ConcurrentHashMap<>();
+
+    private FileIO fileIO(String table, Map<String, String> props) {
+        return ios.compute(table, (name, cached) -> {
+            if (cached != null && cached.props().equals(props)) {
+                return cached;
+            }
+            if (cached != null) {
+                cached.io().close();
+            }
+            return new CachedIO(Map.copyOf(props), IcebergCatalogs.fileIO(props));
+        }).io();
+    }
+
+    /** Closes the FileIO of a deleted table. */
+    void forget(String table) {
+        CachedIO cached = ios.remove(table);
+        if (cached != null) {
+            cached.io().close();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        ios.keySet().forEach(this::forget);
     }
 
     /** The properties the Iceberg catalog (and its FileIO) is opened with. Holds resolved credentials: never store or show them. */

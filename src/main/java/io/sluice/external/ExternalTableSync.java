@@ -130,6 +130,11 @@ public class ExternalTableSync {
 
     private void sync(ExternalTable table, String task) {
         String name = table.tableNameWithType;
+        if (runActive(table.pipelineId)) {
+            // another replica's sync (or a manual run) is loading this table: leave its status alone
+            LOG.infof("Table %s: a run of its pipeline is going; %s not started", name, task);
+            return;
+        }
         long start = clock.millis();
         WatcherStatus status = await(watcher.status(name)).restart(start, 0);
         int segments = 0;
@@ -222,6 +227,11 @@ public class ExternalTableSync {
             case CSV -> "*.csv";
             case JSONL -> "*.json*";
         };
+    }
+
+    private boolean runActive(UUID pipelineId) {
+        return pool.preparedQuery("SELECT 1 FROM sluice.run WHERE pipeline_id = $1 AND status IN ('pending', 'running')")
+                .execute(Tuple.of(pipelineId)).await().indefinitely().size() > 0;
     }
 
     /** Paths among {@code files} the pipeline has loaded already (each file is loaded once). */

@@ -243,7 +243,7 @@ public class ExternalTables {
             return tables.drop(t.tableName, t.pipelineId)
                     .chain(() -> Pipeline.delete("id", t.pipelineId))
                     .replaceWith(t);
-        })).chain(t -> watcher.forget(t.tableNameWithType));
+        })).invoke(t -> sources.forget(t.tableNameWithType)).chain(t -> watcher.forget(t.tableNameWithType));
     }
 
     ExternalTableView view(ExternalTable t) {
