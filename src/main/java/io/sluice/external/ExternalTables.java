@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -27,6 +29,7 @@ import io.sluice.external.iceberg.IcebergCatalogs;
 import io.sluice.external.iceberg.IcebergSchemas;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineService;
+import io.sluice.pipeline.StorageCleared;
 import io.sluice.pipeline.TargetTables;
 import io.sluice.pipeline.spec.LoadStrategy;
 import io.sluice.pipeline.spec.PipelineRequest;
@@ -49,6 +52,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class ExternalTables {
+    private static final Logger LOG = Logger.getLogger(ExternalTables.class);
     public static final String OFFLINE = "OFFLINE";
     /** Target table names: PostgreSQL identifiers short enough for the "_OFFLINE" pipeline name. */
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,54}");
@@ -244,6 +248,26 @@ public class ExternalTables {
                     .chain(() -> Pipeline.delete("id", t.pipelineId))
                     .replaceWith(t);
         })).invoke(t -> sources.forget(t.tableNameWithType)).chain(t -> watcher.forget(t.tableNameWithType));
+    }
+
+    /**
+     * /clear of a table's pipeline dropped the loaded rows: its segments, checkpoint and watcher
+     * status go too, so the next sync loads the table from its current snapshot whole.
+     */
+    void onStorageCleared(@ObservesAsync StorageCleared cleared) {
+        try {
+            ExternalTable t = BlockingCalls.awaitOnContext(() -> Panache.withSession(() -> ExternalTable.findByPipeline(cleared.pipelineId())));
+            if (t == null) {
+                return;
+            }
+            pool.preparedQuery("DELETE FROM sluice.segment WHERE pipeline_id = $1").execute(Tuple.of(cleared.pipelineId()))
+                    .await().indefinitely();
+            watcher.reset(t.tableNameWithType).await().indefinitely();
+            LOG.infof("Pipeline %s cleared: its external table's segments, checkpoint and watcher status are reset",
+                    cleared.pipelineName());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Resetting the external table of cleared pipeline %s failed", cleared.pipelineName());
+        }
     }
 
     ExternalTableView view(ExternalTable t) {

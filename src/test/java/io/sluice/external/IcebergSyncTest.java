@@ -265,6 +265,29 @@ class IcebergSyncTest {
     }
 
     @Test
+    void clearingTheTablesPipelineResetsItsCheckpointSoTheNextSyncLoadsTheTableWhole() {
+        String name = Api.unique("cleared").toLowerCase();
+        Table table = IcebergFixtures.createTable(catalog, "sales", name);
+        long snapshot = commit(table, 1, 2, 10);
+        String t = createTable(name, "sales." + name);
+        assertEquals("COMPLETED", sync(t).getString("status"));
+        admin().post("/v0/pipelines/" + t + "/stop?force=true").then().statusCode(202);
+        Api.awaitPipeline(t, Api.resources("Stopped"));
+        admin().post("/v0/pipelines/" + t + "/clear").then().statusCode(202);
+        Api.awaitPipeline(t, p -> "Cleared".equals(p.getString("storage_status")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> "IDLE".equals(status(t).getString("status")));
+        admin().get("/tables/" + t + "/externalTable/checkpoint").then().statusCode(200).body("checkpointValue", nullValue());
+
+        admin().post("/v0/pipelines/" + t + "/start").then().statusCode(202);
+        Api.awaitPipeline(t, Api.resources("Provisioned"));
+        JsonPath again = sync(t);
+        assertEquals("COMPLETED", again.getString("status"), again.prettify());
+        assertEquals(2, again.getInt("filesDiscovered"));
+        assertEquals(Long.toString(snapshot), again.getString("checkpointValue"));
+        assertEquals(20, rows(name));
+    }
+
+    @Test
     void badRequestsGetTheSeedsErrorCodes() {
         admin().body(Map.of("taskType", "SegmentGenerationAndPushTask", "tableName", "x"))
                 .post("/tasks/schedule").then().statusCode(400).body("error_code", equalTo("UnknownTaskType"));
