@@ -95,8 +95,7 @@ public class RunService {
             throw SluiceException.unprocessable("ProgramNotReady",
                     "Pipeline '" + p.name + "' cannot run: its program is " + p.programStatus, Map.of("program_status", p.programStatus.name()));
         }
-        boolean sync = RunJob.SYNC.equals(trigger) || retryOf != null && RunJob.SYNC.equals(retryOf.trigger);
-        if (p.connectorName == null && !sync) {
+        if (p.connectorName == null && !RunJob.SYNC.equals(trigger)) {
             throw SluiceException.unprocessable("NoSource", "Pipeline '" + p.name + "' has no source", null);
         }
         Run r = new Run();
@@ -147,6 +146,12 @@ public class RunService {
     public Uni<Run> retry(String pipelineIdOrName, String runId) {
         return Panache.withTransaction(() -> pipeline(pipelineIdOrName).chain(p -> run(p, runId).chain(original -> {
             RunStatus status = original.runStatus();
+            if (RunJob.SYNC.equals(original.trigger)) {
+                // its files load whole or not at all; the table's next sync takes up what it left
+                throw SluiceException.unprocessable("RunNotRetryable", "Run " + runId + " is an external table's sync:"
+                        + " trigger the next sync with POST /tasks/schedule, which loads the files this one left",
+                        Map.of("trigger", original.trigger));
+            }
             if (!status.isRetryable()) {
                 throw SluiceException.unprocessable("RunNotRetryable", "Run " + runId + " is " + status
                         + "; only failed or completed_with_errors runs can be retried", Map.of("status", status.wire()));
