@@ -20,4 +20,18 @@ public class BlockingCalls {
     public <T> Uni<T> run(Supplier<T> work) {
         return vertx.executeBlocking(Uni.createFrom().item(work), false);
     }
+
+    /**
+     * The other way round: from a plain (non Vert.x) thread, subscribes to reactive work on a fresh
+     * Vert.x context (Hibernate Reactive needs one) and waits for its item. BLOCKING.
+     */
+    public static <T> T awaitOnContext(Supplier<Uni<T>> work) {
+        try {
+            return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(work::get);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -19,6 +19,8 @@ import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
+import io.sluice.pipeline.program.PgType;
+
 /**
  * Parquet rows, row group by row group: top-level primitive fields matched to columns by name, only
  * those read (projection). Holds one row group's chunks of the projected columns, as parquet-mr does.
@@ -55,9 +57,10 @@ final class ParquetRowReader extends AssemblingReader {
             if (column < 0 || taken[column]) {
                 continue;
             }
-            if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
+            boolean json = rows.table().columns().get(column).type().kind() == PgType.Kind.JSONB;
+            if (field.isRepetition(Type.Repetition.REPEATED) || !field.isPrimitive() && !json) {
                 throw new FormatException("Parquet field '" + field.getName() + "' is nested or repeated;"
-                        + " only top-level primitive fields can be loaded into columns");
+                        + " only top-level primitive fields can be loaded into columns, and nested groups into jsonb columns");
             }
             taken[column] = true;
             fields.add(field);
@@ -173,7 +176,9 @@ final class ParquetRowReader extends AssemblingReader {
             Converter[] converters = new Converter[values.length];
             for (int i = 0; i < converters.length; i++) {
                 int field = i;
-                converters[i] = ParquetValues.converter(projection.getType(i).asPrimitiveType(), value -> values[field] = value);
+                Type type = projection.getType(i);
+                converters[i] = type.isPrimitive() ? ParquetValues.converter(type.asPrimitiveType(), value -> values[field] = value)
+                        : ParquetJson.converter(type, value -> values[field] = value);
             }
             return converters;
         }

@@ -61,6 +61,9 @@ public class Reconciler {
                    OR (deployment_runtime_status = 'Running' AND deployment_runtime_desired_status = 'Paused')
                    OR (deployment_runtime_status = 'Paused' AND deployment_runtime_desired_status = 'Running')))""";
 
+    /** Observers drop what they keep for a pipeline whose storage was cleared (external tables: checkpoint, watcher status). */
+    @Inject
+    jakarta.enterprise.event.Event<StorageCleared> storageCleared;
     @Inject
     Leadership leadership;
     @Inject
@@ -281,7 +284,8 @@ public class Reconciler {
             LOG.infof("Pipeline %s: storage cleared%s", p.name, table == null ? ""
                     : dropped ? " (dropped " + tables.qualified(table) + ")"
                     : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)");
-            return changes.of(p).storage(StorageStatus.Cleared).record();
+            return changes.of(p).storage(StorageStatus.Cleared).record()
+                    .invoke(cleared -> storageCleared.fireAsync(new StorageCleared(cleared.id, cleared.name)));
         });
     }
 

@@ -3,9 +3,9 @@ package io.sluice.polling;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,35 +48,21 @@ public class ScheduledRuns {
     @Inject
     Leadership leadership;
 
-    private record Next(String schedule, ZonedDateTime at) {
-    }
-
-    private final Map<UUID, Next> next = new ConcurrentHashMap<>();
+    private final CronPlan<UUID> plan = new CronPlan<>();
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> onTimer() {
         if (!leadership.isLeader()) {
-            next.clear();
+            plan.clear();
             return Uni.createFrom().voidItem();
         }
         ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
         return pool.query(ACTIVE_SCHEDULED).execute()
                 .chain(rows -> {
-                    Map<UUID, String> active = new ConcurrentHashMap<>();
+                    Map<UUID, String> active = new HashMap<>();
                     rows.forEach(r -> active.put(r.getUUID(0), r.getString(2)));
-                    next.keySet().retainAll(active.keySet());
-                    return Multi.createFrom().iterable(active.entrySet()).onItem().transformToUniAndConcatenate(e -> {
-                        Next planned = next.get(e.getKey());
-                        if (planned == null || !planned.schedule().equals(e.getValue())) {
-                            next.put(e.getKey(), new Next(e.getValue(), fireAfter(e.getValue(), now)));
-                            return Uni.createFrom().voidItem();
-                        }
-                        if (planned.at() == null || planned.at().isAfter(now)) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        next.put(e.getKey(), new Next(e.getValue(), fireAfter(e.getValue(), now)));
-                        return trigger(e.getKey());
-                    }).collect().last();
+                    return Multi.createFrom().iterable(plan.due(active, now))
+                            .onItem().transformToUniAndConcatenate(this::trigger).collect().last();
                 })
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
@@ -99,7 +85,7 @@ public class ScheduledRuns {
                 });
     }
 
-    static ZonedDateTime fireAfter(String schedule, ZonedDateTime now) {
+    public static ZonedDateTime fireAfter(String schedule, ZonedDateTime now) {
         return ExecutionTime.forCron(CRON.parse(schedule)).nextExecution(now).orElse(null);
     }
 }

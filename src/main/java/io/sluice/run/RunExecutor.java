@@ -469,7 +469,8 @@ public class RunExecutor {
         for (int f = part.fileIndex(); f < part.files().size(); f++) {
             SourceFile file = part.files().get(f);
             long committed = f == part.fileIndex() ? part.fileRow() : 0;
-            try (RowReader reader = open(job, part.range(), file, committed, scratch, downloads)) {
+            try (FileTransaction tx = job.segmentPerTransaction() ? FileTransaction.begin(pool) : null;
+                    RowReader reader = open(job, part.range(), file, committed, scratch, downloads)) {
                 while (true) {
                     if (cancelled.get() || stopping) {
                         throw new Cancelled();
@@ -481,7 +482,7 @@ public class RunExecutor {
                     long consumed = reader.rowsConsumed();
                     if (read > 0 || !errors.isEmpty() || consumed > committed) {
                         long failed = commitBatch(job, part.index(), f, file, insert, repeatsSince, keyColumns, batch,
-                                errors, consumed - committed, consumed);
+                                errors, consumed - committed, consumed, tx);
                         committed = consumed;
                         if (job.maxFailedRows() != null && failed > job.maxFailedRows()) {
                             throw new RunFailure("Too many rows failed validation: " + failed + " > max_failed_rows "
@@ -492,8 +493,8 @@ public class RunExecutor {
                         break;
                     }
                 }
+                commitFileDone(job, part.index(), f, file, committed, part.range() == null, tx);
             }
-            commitFileDone(job, part.index(), f, file, committed, part.range() == null);
         }
         await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'completed' WHERE run_id = $1 AND index = $2")
                 .execute(Tuple.of(job.runId(), part.index())));
@@ -514,7 +515,7 @@ public class RunExecutor {
 
     /** Rows, errors, checkpoint and counters of one batch, in one transaction. Returns the run's failed rows. */
     private long commitBatch(RunJob job, int partition, int fileIndex, SourceFile file, String insert, String repeatsSince,
-            int[] keyColumns, RowBatch batch, List<RowError> errors, long consumedDelta, long fileRow) {
+            int[] keyColumns, RowBatch batch, List<RowError> errors, long consumedDelta, long fileRow, FileTransaction tx) {
         int size = batch.size();
         Object[][] columns = new Object[job.table().columns().size()][];
         for (int c = 0; c < columns.length; c++) {
@@ -530,7 +531,7 @@ public class RunExecutor {
         Object[][] rows = columns;
         int loaded = size;
         int skippedRows = skipped;
-        return await(pool.withTransaction(conn -> (loaded == 0 ? Uni.createFrom().item(0L)
+        java.util.function.Function<SqlConnection, Uni<Long>> work = conn -> (loaded == 0 ? Uni.createFrom().item(0L)
                 : repeatsSince == null ? conn.preparedQuery(insert).execute(BatchBinding.of(rows)).replaceWith(0L)
                 : conn.preparedQuery(insert).execute(BatchBinding.of(rows).addString(repeatsSince))
                         .map(r -> r.iterator().next().getLong(0)))
@@ -539,12 +540,15 @@ public class RunExecutor {
                         UPDATE sluice.run_partition SET rows = rows + $3, file_index = $4, file_row = $5
                         WHERE run_id = $1 AND index = $2""")
                         .execute(Tuple.of(job.runId(), partition, consumedDelta, fileIndex, fileRow)).replaceWith(repeated))
-                .chain(repeated -> conn.preparedQuery("""
+                .chain(repeated -> tx != null
+                        ? Uni.createFrom().item(tx.count(consumedDelta, errorRows(errors), skippedRows + repeated))
+                        : conn.preparedQuery("""
                         UPDATE sluice.run SET processed_rows = processed_rows + $2, failed_rows = failed_rows + $3,
                             skipped_rows = skipped_rows + $4, heartbeat_at = now()
                         WHERE id = $1 RETURNING failed_rows""")
-                        .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), skippedRows + repeated)))
-                .map(r -> r.iterator().next().getLong(0))));
+                        .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), skippedRows + repeated))
+                        .map(r -> r.iterator().next().getLong(0)));
+        return await(tx != null ? tx.on(work) : pool.withTransaction(work));
     }
 
     private static int errorRows(List<RowError> errors) {
@@ -577,8 +581,9 @@ public class RunExecutor {
         return value == null ? null : value.replace('\u0000', '\uFFFD');
     }
 
-    private void commitFileDone(RunJob job, int partition, int fileIndex, SourceFile file, long rows, boolean wholeFile) {
-        await(pool.withTransaction(conn -> (job.replace() || !wholeFile ? Uni.createFrom().voidItem()
+    private void commitFileDone(RunJob job, int partition, int fileIndex, SourceFile file, long rows, boolean wholeFile,
+            FileTransaction tx) {
+        java.util.function.Function<SqlConnection, Uni<Object>> work = conn -> (job.replace() || !wholeFile ? Uni.createFrom().voidItem()
                 : conn.preparedQuery("""
                         INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at)
                         VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING""")
@@ -586,7 +591,13 @@ public class RunExecutor {
                         .replaceWithVoid())
                 .chain(() -> conn.preparedQuery("""
                         UPDATE sluice.run_partition SET file_index = $3, file_row = 0 WHERE run_id = $1 AND index = $2""")
-                        .execute(Tuple.of(job.runId(), partition, fileIndex + 1)))));
+                        .execute(Tuple.of(job.runId(), partition, fileIndex + 1)));
+        if (tx == null) {
+            await(pool.withTransaction(work));
+        } else {
+            await(tx.on(work));
+            tx.commit(job.runId());
+        }
     }
 
     /** Replace: the loaded staging table becomes the target, and the run's files its only segments. */

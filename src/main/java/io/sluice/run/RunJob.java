@@ -36,6 +36,17 @@ record RunJob(
         return strategy == LoadStrategy.UPSERT;
     }
 
+    /**
+     * Whether each file's rows and its segment record commit in one transaction (an external table's
+     * sync: a file half loaded by a failed sync is rolled back, so the next sync loads it whole, once).
+     */
+    boolean segmentPerTransaction() {
+        return SYNC.equals(trigger);
+    }
+
+    /** The trigger of an external table's sync runs. */
+    static final String SYNC = "sync";
+
     /** Positions of the primary key columns among the table's columns. */
     int[] keyColumns() {
         List<String> names = table.columns().stream().map(c -> c.name()).toList();

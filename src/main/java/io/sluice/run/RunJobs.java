@@ -11,7 +11,6 @@ import jakarta.persistence.LockModeType;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.PipelineJson;
@@ -42,19 +41,24 @@ class RunJobs {
     SourceStores stores;
     @Inject
     StatusChanges changes;
+    @Inject
+    ExternalSources external;
 
     private record Loaded(Run run, Pipeline pipeline, SourceSpec source, SourceStore store) {
     }
 
     RunJob load(UUID runId) {
         Loaded l = onContext(() -> Panache.withSession(() -> Run.<Run>findById(runId).chain(run -> Pipeline
-                .<Pipeline>findById(run.pipelineId).chain(p -> {
+                .<Pipeline>findById(run.pipelineId).chain(p -> external.of(p.id).chain(mirrored -> {
+                    if (mirrored.isPresent()) {
+                        return Uni.createFrom().item(new Loaded(run, p, mirrored.get().source(), mirrored.get().store()));
+                    }
                     SourceSpec source = json.read(p.source, SourceSpec.class);
                     if (source == null) {
                         throw new IllegalStateException("pipeline " + p.name + " has no source");
                     }
                     return stores.forConnector(source.connector()).map(store -> new Loaded(run, p, source, store));
-                }))));
+                })))));
         Pipeline p = l.pipeline();
         // Compiled here, on the run's own thread, not on an event loop.
         if (!(ProgramCompiler.compile(p.programCode) instanceof Compilation.Success compiled)) {
@@ -86,12 +90,6 @@ class RunJobs {
     }
 
     private static <T> T onContext(java.util.function.Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work::get);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return io.sluice.api.BlockingCalls.awaitOnContext(work);
     }
 }

@@ -23,6 +23,7 @@ import io.sluice.pipeline.status.ProgramStatus;
 import io.sluice.run.RunViews.LogEntry;
 import io.sluice.run.RunViews.PartitionDetail;
 import io.sluice.run.RunViews.RowErrorView;
+import io.sluice.source.SourceFile;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -44,6 +45,8 @@ public class RunService {
     InstantSource clock;
     @Inject
     RunExecutor executor;
+    @Inject
+    io.sluice.pipeline.PipelineJson json;
 
     /** Finds a pipeline by id, or by name (seed C addresses pipelines by id; names are accepted too). */
     public static Uni<Pipeline> pipeline(String idOrName) {
@@ -92,7 +95,7 @@ public class RunService {
             throw SluiceException.unprocessable("ProgramNotReady",
                     "Pipeline '" + p.name + "' cannot run: its program is " + p.programStatus, Map.of("program_status", p.programStatus.name()));
         }
-        if (p.connectorName == null) {
+        if (p.connectorName == null && !RunJob.SYNC.equals(trigger)) {
             throw SluiceException.unprocessable("NoSource", "Pipeline '" + p.name + "' has no source", null);
         }
         Run r = new Run();
@@ -115,12 +118,40 @@ public class RunService {
                         "Pipeline '" + p.name + "' already has a pending or running run", Map.of("pipelineId", p.id)));
     }
 
+    /**
+     * Creates a run of the pipeline over exactly {@code files}, chosen by the caller (an external
+     * table's sync: its catalog or watermark chose them), split into the pipeline's partitions, and
+     * starts it. {@code rowCounts}: rows per file path where known (Iceberg manifests), else counted.
+     */
+    public Uni<Run> startPlanned(UUID pipelineId, String trigger, List<SourceFile> files, Map<String, Long> rowCounts) {
+        return Panache.withTransaction(() -> Pipeline.<Pipeline>findById(pipelineId).chain(p -> create(p, trigger, null, null)))
+                .call(r -> {
+                    List<List<SourceFile>> split = PartitionPlan.split(files, r.partitions);
+                    return Multi.createFrom().range(0, split.size()).onItem().transformToUniAndConcatenate(i -> {
+                        List<SourceFile> part = split.get(i);
+                        Long total = part.stream().allMatch(f -> rowCounts.containsKey(f.path()))
+                                ? part.stream().mapToLong(f -> rowCounts.get(f.path())).sum() : null;
+                        return pool.preparedQuery("INSERT INTO sluice.run_partition (run_id, index, status, files, total_rows)"
+                                + " VALUES ($1, $2, $3, $4, $5)")
+                                .execute(Tuple.of(r.id, i, part.isEmpty() ? "completed" : "pending", json.write(part), total));
+                    }).collect().last();
+                })
+                .call(r -> log(r.id, "extract", "Run requested (" + trigger + ") over " + files.size() + " file(s)"))
+                .invoke(r -> executor.launch(r.id));
+    }
+
     private record Retry(Run original, Run retry) {
     }
 
     public Uni<Run> retry(String pipelineIdOrName, String runId) {
         return Panache.withTransaction(() -> pipeline(pipelineIdOrName).chain(p -> run(p, runId).chain(original -> {
             RunStatus status = original.runStatus();
+            if (RunJob.SYNC.equals(original.trigger)) {
+                // its files load whole or not at all; the table's next sync takes up what it left
+                throw SluiceException.unprocessable("RunNotRetryable", "Run " + runId + " is an external table's sync:"
+                        + " trigger the next sync with POST /tasks/schedule, which loads the files this one left",
+                        Map.of("trigger", original.trigger));
+            }
             if (!status.isRetryable()) {
                 throw SluiceException.unprocessable("RunNotRetryable", "Run " + runId + " is " + status
                         + "; only failed or completed_with_errors runs can be retried", Map.of("status", status.wire()));

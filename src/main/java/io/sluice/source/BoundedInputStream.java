@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** At most {@code remaining} bytes of a stream; closing it closes the stream. */
-final class BoundedInputStream extends FilterInputStream {
+public final class BoundedInputStream extends FilterInputStream {
     private long remaining;
 
-    BoundedInputStream(InputStream in, long length) {
+    public BoundedInputStream(InputStream in, long length) {
         super(in);
         this.remaining = length;
     }

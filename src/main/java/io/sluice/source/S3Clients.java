@@ -58,7 +58,8 @@ public class S3Clients {
         return config;
     }
 
-    private AwsCredentialsProvider credentials(S3Settings settings) {
+    /** The credentials of an s3 connector (named environment variables, or the SDK's default chain). */
+    public AwsCredentialsProvider credentials(S3Settings settings) {
         if (!settings.namedCredentials()) {
             return defaultCredentials();
         }

@@ -190,10 +190,35 @@ class ParquetReadingTest {
         var none = assertThrows(FormatException.class, () -> Formats.openParquet(file, unrelated, Map.of(), 0)
                 .read(new RowBatch(unrelated, 1), e -> { }));
         assertEquals("Parquet file has none of the columns of table t", none.getMessage());
-        TableSpec nested = table(column("nested", PgType.Kind.JSONB));
+        TableSpec nested = table(column("nested", PgType.Kind.TEXT));
         var nestedError = assertThrows(FormatException.class, () -> Formats.openParquet(file, nested, Map.of(), 0)
                 .read(new RowBatch(nested, 1), e -> { }));
         assertTrue(nestedError.getMessage().startsWith("Parquet field 'nested' is nested or repeated"));
+    }
+
+    @Test
+    void nestedGroupsLoadIntoJsonbColumnsAsJson() throws IOException {
+        MessageType schema = Types.buildMessage().required(INT64).named("id")
+                .optionalGroup().required(INT32).named("x").optional(BINARY).as(LogicalTypeAnnotation.stringType()).named("s")
+                .named("nested")
+                .optionalGroup().as(LogicalTypeAnnotation.listType()).repeatedGroup().optional(INT32).named("element")
+                .named("list").named("numbers")
+                .named("rec");
+        Path file = write(schema, 10, List.of(g -> {
+            g.append("id", 1L);
+            var n = g.addGroup("nested");
+            n.append("x", 7);
+            n.append("s", "a\"b");
+            var list = g.addGroup("numbers");
+            list.addGroup("list").append("element", 1);
+            list.addGroup("list");
+            list.addGroup("list").append("element", 3);
+        }));
+        TableSpec table = table(column("id", BIGINT), column("nested", PgType.Kind.JSONB), column("numbers", PgType.Kind.JSONB));
+        RowBatch batch = new RowBatch(table, 10);
+        Formats.openParquet(file, table, Map.of(), 0).read(batch, e -> { });
+        assertEquals("{\"x\":7,\"s\":\"a\\\"b\"}", batch.columnForBinding(1)[0].toString());
+        assertEquals("[1,null,3]", batch.columnForBinding(2)[0].toString());
     }
 
     @Test

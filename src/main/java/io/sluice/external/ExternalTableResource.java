@@ -1,0 +1,121 @@
+package io.sluice.external;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.sluice.api.ApiError;
+import io.sluice.api.RequestBodies;
+import io.sluice.api.SluiceException;
+import io.sluice.security.Access;
+import io.sluice.security.Role;
+
+/** Seed A: external tables, their watcher status and checkpoint. */
+@Path("/tables")
+@Tag(name = "External tables")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExternalTableResource {
+    @Inject
+    ExternalTables tables;
+    @Inject
+    WatcherStore watcher;
+
+    /** {@code GET /tables}: the names of the external tables. */
+    public record TableList(@Schema(example = "[\"orders\"]") List<String> tables) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Access(Role.EDITOR)
+    @Operation(summary = "Create an external table: its pipeline <table>_OFFLINE is created and provisioned, its watcher IDLE")
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TableConfigDoc.class)))
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = ExternalTableView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid config, unknown Iceberg table", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "The table exists", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "500", description = "The catalog cannot be reached", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Response> create(JsonNode body) {
+        return tables.create(RequestBodies.require(body))
+                .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
+    }
+
+    @GET
+    @Access(Role.VIEWER)
+    @Operation(summary = "List the external tables")
+    public Uni<TableList> list() {
+        return tables.names().map(TableList::new);
+    }
+
+    @GET
+    @Path("/{tableName}")
+    @Access(Role.VIEWER)
+    @Operation(summary = "Get an external table (by name, with or without _OFFLINE)")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ExternalTableView.class)))
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<ExternalTableView> get(@PathParam("tableName") String tableName) {
+        return tables.get(tableName);
+    }
+
+    @DELETE
+    @Path("/{tableName}")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Delete an external table with its pipeline, loaded rows, watcher status and checkpoint")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Map.class)))
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "A sync is going", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Map<String, String>> delete(@PathParam("tableName") String tableName) {
+        return tables.delete(tableName).map(ignored -> Map.of("status", "Table " + tableName + " deleted"));
+    }
+
+    @GET
+    @Path("/{tableNameWithType}/externalTable/status")
+    @Access(Role.VIEWER)
+    @WithSession
+    @Operation(summary = "Get watcher run status (the last sync run, from ZooKeeper)")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = WatcherStatus.class)))
+    @APIResponse(responseCode = "404", description = "Table not found", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "500", description = "Internal error", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<WatcherStatus> status(@PathParam("tableNameWithType") String table) {
+        return ExternalTables.require(table).chain(t -> watcher.status(t.tableNameWithType));
+    }
+
+    @GET
+    @Path("/{tableNameWithType}/externalTable/checkpoint")
+    @Access(Role.VIEWER)
+    @WithSession
+    @Operation(summary = "Get the last ingested checkpoint (catalog-backed tables only)")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Checkpoint.class)))
+    @APIResponse(responseCode = "400", description = "Not a catalog table (raw S3)", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Table not found", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "500", description = "Catalog error", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Checkpoint> checkpoint(@PathParam("tableNameWithType") String table) {
+        return ExternalTables.require(table).chain(t -> {
+            if (!t.iceberg()) {
+                throw SluiceException.badRequest("NotACatalogTable", "Table '" + t.tableNameWithType
+                        + "' is a raw S3 (s3-catalog) table: checkpoints are served for catalog-backed tables"
+                        + " (a catalogType in its ExternalTableSyncTask config) only", Map.of("tableNameWithType", t.tableNameWithType));
+            }
+            return watcher.checkpoint(t.tableNameWithType);
+        });
+    }
+}

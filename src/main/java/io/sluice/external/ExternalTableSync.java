@@ -1,0 +1,280 @@
+package io.sluice.external;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.sluice.api.BlockingCalls;
+import io.sluice.api.SluiceException;
+import io.sluice.external.iceberg.IcebergCatalogs;
+import io.sluice.external.iceberg.IcebergPlanner;
+import io.sluice.pipeline.spec.SourceFormat;
+import io.sluice.run.Run;
+import io.sluice.run.RunService;
+import io.sluice.source.SourceFile;
+import io.sluice.source.SourceStores;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The {@code ExternalTableSyncTask}: discovers the files an external table gained since its
+ * checkpoint (Iceberg: an incremental append scan from the checkpoint snapshot, or the current
+ * snapshot whole the first time; raw S3: objects last modified at or after the watermark), leaves
+ * out those already loaded (segments), loads the rest in one ordinary run (trigger {@code sync}, each
+ * file one segment in one transaction), keeps the watcher status in ZooKeeper up to date while it
+ * goes, and advances the checkpoint only when the run completed. One sync per table at a time.
+ */
+@ApplicationScoped
+public class ExternalTableSync {
+    private static final Logger LOG = Logger.getLogger(ExternalTableSync.class);
+    static final String TASK_PREFIX = "Task_" + SyncTaskConfig.TASK_TYPE + "_";
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(250);
+    private static final String RUN_STATE = """
+            SELECT r.status, r.error_message,
+                   (SELECT count(*) FROM sluice.segment s WHERE s.pipeline_id = r.pipeline_id AND s.run_id = r.id)
+            FROM sluice.run r WHERE r.id = $1""";
+
+    @Inject
+    WatcherStore watcher;
+    @Inject
+    ExternalTableSources sources;
+    @Inject
+    SourceStores stores;
+    @Inject
+    RunService runs;
+    @Inject
+    Pool pool;
+    @Inject
+    InstantSource clock;
+
+    /** Task name of the sync going, by table name with type. */
+    private final Map<String, String> running = new ConcurrentHashMap<>();
+    private final AtomicInteger threadCount = new AtomicInteger();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sluice-sync-" + threadCount.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** What a sync loads and where it leaves the checkpoint once loaded. */
+    record Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint) {
+    }
+
+    /**
+     * Starts a sync of the table (by name, with or without type) unless one is going, and answers
+     * the task name of the sync that goes; 404 for an unknown table.
+     */
+    public Uni<String> trigger(String tableName) {
+        return Panache.withSession(() -> ExternalTable.findByName(tableName)).map(t -> {
+            if (t == null) {
+                throw ExternalTables.unknown(tableName);
+            }
+            String task = TASK_PREFIX + clock.millis();
+            String going = running.putIfAbsent(t.tableNameWithType, task);
+            if (going != null) {
+                LOG.infof("Table %s: a sync is going (%s); not starting another", t.tableNameWithType, going);
+                return going;
+            }
+            try {
+                threads.submit(() -> {
+                    try {
+                        sync(t, task);
+                    } finally {
+                        running.remove(t.tableNameWithType);
+                    }
+                });
+            } catch (RuntimeException e) {
+                running.remove(t.tableNameWithType);
+                throw e;
+            }
+            return task;
+        });
+    }
+
+    /** Whether a sync of the table runs in this replica. */
+    public boolean isSyncing(String tableNameWithType) {
+        return running.containsKey(tableNameWithType);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sync(ExternalTable table, String task) {
+        String name = table.tableNameWithType;
+        if (runActive(table.pipelineId)) {
+            // another replica's sync (or a manual run) is loading this table: leave its status alone
+            LOG.infof("Table %s: a run of its pipeline is going; %s not started", name, task);
+            return;
+        }
+        long start = clock.millis();
+        WatcherStatus status = await(watcher.status(name)).restart(start, 0);
+        int segments = 0;
+        try {
+            await(watcher.write(status));
+            LOG.infof("Table %s: %s started", name, task);
+            SyncTaskConfig config = sources.config(table);
+            Checkpoint checkpoint = await(watcher.checkpoint(name));
+            Plan plan = config.iceberg() ? icebergPlan(table, config, checkpoint) : s3Plan(table, config, checkpoint);
+            Set<String> loaded = loaded(table.pipelineId, plan.files().keySet());
+            List<SourceFile> todo = new ArrayList<>();
+            Map<String, Long> rows = new LinkedHashMap<>();
+            plan.files().forEach((file, count) -> {
+                if (!loaded.contains(file.path())) {
+                    todo.add(file);
+                    if (count != null) {
+                        rows.put(file.path(), count);
+                    }
+                }
+            });
+            segments = loaded.size();
+            status = WatcherStatus.running(name, start, plan.files().size()).progress(segments);
+            await(watcher.write(status));
+            Run run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo, rows));
+            String[] outcome = watch(run.id, status, loaded.size());
+            segments = loaded.size() + Integer.parseInt(outcome[2]);
+            if ("completed".equals(outcome[0]) || "completed_with_errors".equals(outcome[0])) {
+                if (plan.checkpoint() != null) {
+                    await(watcher.write(new Checkpoint(name, plan.type(), plan.checkpoint())));
+                }
+                status = status.completed(clock.millis(), segments, plan.checkpoint());
+                LOG.infof("Table %s: %s completed, %d file(s), checkpoint %s", name, task, plan.files().size(), plan.checkpoint());
+            } else {
+                status = status.failed(clock.millis(), segments, outcome[1] == null ? "The sync run " + run.id + " failed" : outcome[1]);
+                LOG.warnf("Table %s: %s failed: %s", name, task, status.errorMessage());
+            }
+        } catch (Exception e) {
+            String why = message(e);
+            if (!(e instanceof SluiceException || e instanceof IcebergPlanner.SyncRefused
+                    || e instanceof IcebergCatalogs.CatalogUnreachable)) {
+                LOG.errorf(e, "Table %s: %s failed", name, task);
+            }
+            status = status.failed(clock.millis(), segments, why);
+            LOG.warnf("Table %s: %s failed: %s", name, task, why);
+        }
+        try {
+            await(watcher.write(status));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Table %s: the watcher status could not be written", name);
+        }
+    }
+
+    private Plan icebergPlan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {
+        Map<String, String> props = onContext(() -> Panache.withSession(() -> sources.catalogProperties(config)));
+        try {
+            IcebergPlanner.Plan plan = IcebergCatalogs.withTable(props, config.icebergTable(),
+                    t -> IcebergPlanner.plan(t, checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null));
+            return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID, plan.snapshotId() == null ? null : plan.snapshotId().toString());
+        } catch (NoSuchTableException e) {
+            throw new IcebergPlanner.SyncRefused("Iceberg table '" + config.icebergTable() + "' does not exist in the catalog");
+        }
+    }
+
+    /**
+     * Objects under inputDirURI last modified after the watermark, or at it and not loaded yet (an
+     * object written in the watermark's own second after the listing); the new watermark is the latest of them.
+     */
+    private Plan s3Plan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {
+        Long watermark = checkpoint.checkpointType() == Checkpoint.Type.TIMESTAMP ? checkpoint.asLong() : null;
+        List<SourceFile> listed = onContext(() -> Panache.withSession(() -> stores.forConnector(config.connector())
+                .chain(store -> store.list(config.prefix(), glob(config.inputFormat())))));
+        Set<String> loadedAtWatermark = loaded(table.pipelineId, listed.stream()
+                .filter(f -> watermark != null && f.lastModified() != null && f.lastModified().toEpochMilli() == watermark)
+                .collect(java.util.stream.Collectors.toSet()));
+        Map<SourceFile, Long> files = new LinkedHashMap<>();
+        long latest = watermark == null ? Long.MIN_VALUE : watermark;
+        for (SourceFile f : listed) {
+            long modified = f.lastModified() == null ? 0 : f.lastModified().toEpochMilli();
+            if (watermark == null || modified > watermark || modified == watermark && !loadedAtWatermark.contains(f.path())) {
+                files.put(f, null);
+                latest = Math.max(latest, modified);
+            }
+        }
+        return new Plan(files, Checkpoint.Type.TIMESTAMP, latest == Long.MIN_VALUE ? null : Long.toString(latest));
+    }
+
+    private static String glob(SourceFormat format) {
+        return switch (format) {
+            case PARQUET -> "*.parquet";
+            case CSV -> "*.csv";
+            case JSONL -> "*.json*";
+        };
+    }
+
+    private boolean runActive(UUID pipelineId) {
+        return pool.preparedQuery("SELECT 1 FROM sluice.run WHERE pipeline_id = $1 AND status IN ('pending', 'running')")
+                .execute(Tuple.of(pipelineId)).await().indefinitely().size() > 0;
+    }
+
+    /** Paths among {@code files} the pipeline has loaded already (each file is loaded once). */
+    private Set<String> loaded(UUID pipelineId, Set<SourceFile> files) {
+        Set<String> loaded = new HashSet<>();
+        if (files.isEmpty()) {
+            return loaded;
+        }
+        String[] paths = files.stream().map(SourceFile::path).toArray(String[]::new);
+        pool.preparedQuery("SELECT source_path FROM sluice.segment WHERE pipeline_id = $1 AND source_path = ANY($2)")
+                .execute(Tuple.of(pipelineId, paths)).await().indefinitely()
+                .forEach(r -> loaded.add(r.getString(0)));
+        return loaded;
+    }
+
+    /** Follows the run to its end, writing RUNNING with the segments done so far. Returns status, error, segments. */
+    private String[] watch(UUID runId, WatcherStatus status, int before) throws InterruptedException {
+        int shown = -1;
+        while (true) {
+            Row row = pool.preparedQuery(RUN_STATE).execute(Tuple.of(runId)).await().indefinitely().iterator().next();
+            String runStatus = row.getString(0);
+            int segments = row.getLong(2).intValue();
+            if (!"pending".equals(runStatus) && !"running".equals(runStatus)) {
+                return new String[] { runStatus, row.getString(1), Integer.toString(segments) };
+            }
+            if (segments != shown) {
+                await(watcher.write(status.progress(before + segments)));
+                shown = segments;
+            }
+            Thread.sleep(WATCH_INTERVAL.toMillis());
+        }
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().indefinitely();
+    }
+
+    private static <T> T onContext(Supplier<Uni<T>> work) {
+        return BlockingCalls.awaitOnContext(work);
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,74 @@
+package io.sluice.external;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.api.ApiError;
+import io.sluice.api.SluiceException;
+import io.sluice.security.Access;
+import io.sluice.security.Role;
+
+/** Seed A: {@code POST /tasks/schedule} triggers an external table's sync now. */
+@Path("/tasks")
+@Tag(name = "External tables")
+@Produces(MediaType.APPLICATION_JSON)
+public class TaskResource {
+    @Inject
+    ExternalTableSync sync;
+
+    @Schema(name = "ScheduleTaskRequest")
+    public record ScheduleRequest(@Schema(required = true, description = "Always ExternalTableSyncTask") String taskType,
+            @Schema(required = true, description = "The table name, e.g. my_table", example = "orders") String tableName) {
+    }
+
+    @POST
+    @Path("/schedule")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Manually trigger an onboarding run (JSON body, or taskType and tableName query parameters)",
+            description = "A sync that is going is not started twice: the answer then names the task going.")
+    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = ScheduleRequest.class)))
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(example = "{\"ExternalTableSyncTask\": \"Task_ExternalTableSyncTask_1707500000000\"}",
+            implementation = Map.class)))
+    @APIResponse(responseCode = "400", description = "Missing or unknown taskType, missing tableName", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Table not found", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Map<String, String>> schedule(@QueryParam("taskType") String taskTypeParam,
+            @QueryParam("tableName") String tableNameParam, JsonNode body) {
+        String taskType = firstOf(taskTypeParam, body, "taskType");
+        String tableName = firstOf(tableNameParam, body, "tableName");
+        if (taskType == null) {
+            throw SluiceException.invalidField("taskType", "taskType is required: ExternalTableSyncTask");
+        }
+        if (!SyncTaskConfig.TASK_TYPE.equals(taskType)) {
+            throw SluiceException.badRequest("UnknownTaskType", "Unknown task type '" + taskType
+                    + "'; the only one is ExternalTableSyncTask", Map.of("taskType", taskType));
+        }
+        if (tableName == null) {
+            throw SluiceException.invalidField("tableName", "tableName is required, e.g. my_table");
+        }
+        return sync.trigger(tableName).map(task -> Map.of(SyncTaskConfig.TASK_TYPE, task));
+    }
+
+    private static String firstOf(String param, JsonNode body, String field) {
+        if (param != null && !param.isBlank()) {
+            return param;
+        }
+        JsonNode value = body == null ? null : body.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+}

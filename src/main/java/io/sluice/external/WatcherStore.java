@@ -1,0 +1,48 @@
+package io.sluice.external;
+
+import java.nio.charset.StandardCharsets;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.coordination.ZkStore;
+import io.sluice.pipeline.PipelineJson;
+
+/** Watcher status and checkpoint of external tables, as JSON nodes in ZooKeeper (shared by every replica). */
+@ApplicationScoped
+public class WatcherStore {
+    @Inject
+    ZkStore zk;
+    @Inject
+    PipelineJson json;
+
+    public Uni<WatcherStatus> status(String table) {
+        return zk.read(ZkStore.watcherStatusPath(table)).map(data -> data
+                .map(bytes -> json.read(new String(bytes, StandardCharsets.UTF_8), WatcherStatus.class))
+                .orElse(WatcherStatus.idle(table)));
+    }
+
+    public Uni<Void> write(WatcherStatus status) {
+        return zk.write(ZkStore.watcherStatusPath(status.tableNameWithType()), json.write(status).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Uni<Checkpoint> checkpoint(String table) {
+        return zk.read(ZkStore.checkpointPath(table)).map(data -> data
+                .map(bytes -> json.read(new String(bytes, StandardCharsets.UTF_8), Checkpoint.class))
+                .orElse(Checkpoint.none(table)));
+    }
+
+    public Uni<Void> write(Checkpoint checkpoint) {
+        return zk.write(ZkStore.checkpointPath(checkpoint.tableNameWithType()), json.write(checkpoint).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A new table starts IDLE without a checkpoint; a deleted one leaves nothing behind. */
+    public Uni<Void> reset(String table) {
+        return forget(table).chain(() -> write(WatcherStatus.idle(table)));
+    }
+
+    public Uni<Void> forget(String table) {
+        return zk.delete(ZkStore.checkpointPath(table)).chain(() -> zk.delete(ZkStore.watcherStatusPath(table)));
+    }
+}

@@ -1,0 +1,93 @@
+package io.sluice.external.iceberg;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.io.FileIO;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.source.LocalCopy;
+import io.sluice.source.SourceFile;
+import io.sluice.source.SourceStore;
+
+/**
+ * The data files of an Iceberg table, read through the table's FileIO by their full location
+ * ({@code file:/x}, {@code s3://b/k}). Sync runs are given their files by the table's sync (the
+ * catalog chose them), so this store does not list, and never deletes.
+ */
+public final class IcebergFileStore implements SourceStore {
+    private final String table;
+    private final FileIO io;
+
+    public IcebergFileStore(String table, FileIO io) {
+        this.table = table;
+        this.io = io;
+    }
+
+    @Override
+    public Uni<List<SourceFile>> list(String prefix, String glob) {
+        return Uni.createFrom().failure(new IllegalStateException("The data files of external table " + table
+                + " are chosen by its sync: trigger it with POST /tasks/schedule"));
+    }
+
+    @Override
+    public Uni<Optional<SourceFile>> stat(String path) {
+        return Uni.createFrom().item(Optional.empty());
+    }
+
+    @Override
+    public InputStream open(SourceFile file) throws IOException {
+        try {
+            return io.newInputFile(file.path(), file.size()).newStream();
+        } catch (NotFoundException e) {
+            throw new NoSuchFileException(file.path());
+        }
+    }
+
+    @Override
+    public InputStream open(SourceFile file, long offset, long length) throws IOException {
+        try {
+            org.apache.iceberg.io.SeekableInputStream in = io.newInputFile(file.path(), file.size()).newStream();
+            in.seek(offset);
+            return new io.sluice.source.BoundedInputStream(in, length);
+        } catch (NotFoundException e) {
+            throw new NoSuchFileException(file.path());
+        }
+    }
+
+    @Override
+    public LocalCopy download(SourceFile file, Path dir) throws IOException {
+        if (SluiceFileIO.isLocal(file.path())) {
+            Path local = Path.of(SluiceFileIO.localPath(file.path()));
+            if (!Files.isRegularFile(local)) {
+                throw new NoSuchFileException(file.path());
+            }
+            return new LocalCopy(local, false);
+        }
+        Path copy = Files.createTempFile(dir, "iceberg-", ".parquet");
+        try (InputStream in = open(file)) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(copy);
+            throw e;
+        }
+        return new LocalCopy(copy, true);
+    }
+
+    @Override
+    public Uni<Void> delete(String path) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("Sluice never deletes Iceberg data files"));
+    }
+
+    @Override
+    public Uni<Optional<String>> problem(String prefix) {
+        return Uni.createFrom().item(Optional.empty());
+    }
+}
