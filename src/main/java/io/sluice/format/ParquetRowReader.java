@@ -77,9 +77,16 @@ final class ParquetRowReader extends AssemblingReader {
         skip();
     }
 
+    /**
+     * One configuration for every file: building one per file parsed Hadoop's default XML
+     * resources each time, a visible share of syncing many small files.
+     */
+    private static final org.apache.parquet.conf.ParquetConfiguration CONFIGURATION =
+            new org.apache.parquet.conf.HadoopParquetConfiguration(new org.apache.hadoop.conf.Configuration());
+
     static ParquetFileReader open(Path path) throws IOException {
         try {
-            return ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder().build());
+            return ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder(CONFIGURATION).build());
         } catch (RuntimeException e) {
             throw new FormatException("Not a readable Parquet file: " + e.getMessage(), e);
         }
