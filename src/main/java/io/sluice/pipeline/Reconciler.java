@@ -280,10 +280,7 @@ public class Reconciler {
         JsonNode details = json.tree(p.storageStatusDetails);
         String table = details != null && details.hasNonNull("table") ? details.get("table").asText() : null;
         Uni<Boolean> drop = table == null ? Uni.createFrom().item(false) : tables.drop(table, p.id);
-        // The files loaded into the dropped rows are no longer loaded: the next run reads them again.
-        Uni<Boolean> forgetSegments = drop.call(dropped -> Panache.getSession().chain(session -> session
-                .createNativeQuery("DELETE FROM sluice.segment WHERE pipeline_id = ?1").setParameter(1, p.id).executeUpdate()));
-        return forgetSegments.chain(dropped -> {
+        return drop.chain(dropped -> {
             LOG.infof("Pipeline %s: storage cleared%s", p.name, table == null ? ""
                     : dropped ? " (dropped " + tables.qualified(table) + ")"
                     : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)");

@@ -104,14 +104,6 @@ class SplitFileRunsTest {
         assertEquals("completed", second.getString("status"));
         assertEquals(0, second.getLong("processedRows"), "the file is one segment: never loaded twice");
         assertEquals(ROWS - invalid, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
-
-        // /clear drops the rows and the segments: the next run loads the file again, whole.
-        String name = RunApi.nameOf(id);
-        admin().post("/v0/pipelines/" + name + "/clear").then().statusCode(202);
-        io.sluice.support.Api.awaitPipeline(name, p -> "Cleared".equals(p.getString("storage_status")));
-        JsonPath third = run(id);
-        assertEquals(ROWS, third.getLong("processedRows"));
-        assertEquals(ROWS - invalid, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
     }
 
     @Test
