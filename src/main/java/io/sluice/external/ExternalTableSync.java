@@ -51,7 +51,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ExternalTableSync {
     private static final Logger LOG = Logger.getLogger(ExternalTableSync.class);
     static final String TASK_PREFIX = "Task_" + SyncTaskConfig.TASK_TYPE + "_";
-    private static final Duration WATCH_INTERVAL = Duration.ofMillis(250);
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
     private static final String RUN_STATE = """
             SELECT r.status, r.error_message,
                    (SELECT count(*) FROM sluice.segment s WHERE s.pipeline_id = r.pipeline_id AND s.run_id = r.id)

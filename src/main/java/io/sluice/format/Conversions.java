@@ -70,18 +70,16 @@ final class Conversions {
             case NUMERIC -> value instanceof BigDecimal decimal ? fit(decimal, type)
                     : isIntegral(value) ? fit(BigDecimal.valueOf(((Number) value).longValue()), type) : null;
             case DATE -> value instanceof LocalDate ? value : null;
-            case TIMESTAMP -> value instanceof OffsetDateTime instant ? instant.toLocalDateTime() : null;
-            case TIMESTAMPTZ -> value instanceof LocalDateTime local ? local.atOffset(ZoneOffset.UTC)
-                    : value instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC) : null;
+            case TIMESTAMP -> value instanceof LocalDateTime local ? DateTimes.rounded(local, type.precision())
+                    : value instanceof OffsetDateTime instant ? DateTimes.rounded(instant.toLocalDateTime(), type.precision()) : null;
+            case TIMESTAMPTZ -> value instanceof OffsetDateTime instant ? DateTimes.rounded(instant, type.precision())
+                    : value instanceof LocalDateTime local ? DateTimes.rounded(local.atOffset(ZoneOffset.UTC), type.precision())
+                    : value instanceof Instant instant ? DateTimes.rounded(instant.atOffset(ZoneOffset.UTC), type.precision()) : null;
             case UUID -> value instanceof UUID ? value : null;
             case BYTEA -> value instanceof byte[] bytes ? Buffer.buffer(bytes) : null;
             case TEXT, VARCHAR, CHAR -> value instanceof byte[] bytes ? fromText(type, new String(bytes, StandardCharsets.UTF_8)) : null;
             case TIME, JSONB, INTERVAL -> null;
         };
-        if (converted instanceof OffsetDateTime || converted instanceof LocalDateTime) {
-            // fractional seconds still need rounding to the column's precision: the text path does it
-            return fromText(type, converted.toString());
-        }
         return converted != null ? converted : fromText(type, String.valueOf(value));
     }
 

@@ -76,6 +76,26 @@ final class DateTimes {
         return OffsetDateTime.of(local, offsetSeconds == 0 ? ZoneOffset.UTC : ZoneOffset.ofTotalSeconds(offsetSeconds));
     }
 
+    /**
+     * A date-time already typed (Parquet, JSON) with its fractional seconds rounded to the column's
+     * precision like text is; null for a year the text path refuses too (outside 1-9999), so that
+     * the caller reports it the same way.
+     */
+    static LocalDateTime rounded(LocalDateTime value, Integer precision) {
+        if (value.getYear() < 1 || value.getYear() > 9999) {
+            return null;
+        }
+        long nano = value.getNano();
+        long kept = round(nano, precision);
+        return kept == nano ? value : value.withNano(0).plusNanos(kept);
+    }
+
+    /** {@link #rounded(LocalDateTime, Integer)} keeping the offset. */
+    static OffsetDateTime rounded(OffsetDateTime value, Integer precision) {
+        LocalDateTime local = rounded(value.toLocalDateTime(), precision);
+        return local == null ? null : local == value.toLocalDateTime() ? value : OffsetDateTime.of(local, value.getOffset());
+    }
+
     /** Longer text is never a date or time; it also keeps {@link #timeAt}'s end index in 8 bits. */
     private static final int MAX_LENGTH = 64;
 

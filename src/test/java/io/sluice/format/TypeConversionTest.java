@@ -184,6 +184,24 @@ class TypeConversionTest {
     }
 
     @Test
+    void typedDateTimesAreRoundedToThePrecisionLikeText() {
+        PgType millis = PgType.withSecondsPrecision(TIMESTAMP, 3);
+        PgType tzMillis = PgType.withSecondsPrecision(TIMESTAMPTZ, 3);
+        LocalDateTime precise = LocalDateTime.of(2024, 3, 30, 23, 59, 59, 999_600_000);
+        assertEquals(Conversions.fromText(millis, precise.toString()), Conversions.fromValue(millis, precise));
+        assertEquals(LocalDateTime.of(2024, 3, 31, 0, 0), Conversions.fromValue(millis, precise));
+        OffsetDateTime instant = OffsetDateTime.of(precise, ZoneOffset.ofHours(2));
+        assertEquals(Conversions.fromText(tzMillis, instant.toString()), Conversions.fromValue(tzMillis, instant));
+        OffsetDateTime exact = OffsetDateTime.of(2024, 3, 30, 10, 0, 0, 1_000, ZoneOffset.UTC);
+        assertEquals(exact, Conversions.fromValue(PgType.of(TIMESTAMPTZ), exact));
+        assertEquals(exact.toLocalDateTime(), Conversions.fromValue(PgType.of(TIMESTAMP), exact),
+                "an instant into timestamp without time zone keeps its wall time");
+        assertEquals(exact, Conversions.fromValue(PgType.of(TIMESTAMPTZ), exact.toLocalDateTime()));
+        assertInstanceOf(Failure.class, Conversions.fromValue(PgType.of(TIMESTAMP), LocalDateTime.of(10_000, 1, 1, 0, 0)),
+                "a year the text path refuses is refused typed too");
+    }
+
+    @Test
     void uuids() {
         java.util.UUID id = java.util.UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
         assertEquals(id, convert(UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
