@@ -8,7 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.curator.utils.PathUtils;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -32,6 +34,8 @@ public class ZkStore {
     public static final String WATCHER_STATUS_ROOT = "/EXTERNAL_TABLE_WATCHER_STATUS";
     /** Parent of the checkpoint nodes of external tables. */
     public static final String CHECKPOINT_ROOT = "/EXTERNAL_TABLE_CHECKPOINT";
+    /** Parent of the ephemeral nodes by which a replica claims an external table's sync. */
+    public static final String SYNC_CLAIM_ROOT = "/SLUICE_EXTERNAL_TABLE_SYNC";
 
     @Inject
     Coordination coordination;
@@ -44,6 +48,44 @@ public class ZkStore {
     /** {@code /EXTERNAL_TABLE_CHECKPOINT/{tableNameWithType}}: the table's checkpoint. */
     public static String checkpointPath(String tableNameWithType) {
         return CHECKPOINT_ROOT + "/" + segment(tableNameWithType);
+    }
+
+    /** {@code /SLUICE_EXTERNAL_TABLE_SYNC/{tableNameWithType}}: held by the replica syncing the table. */
+    public static String syncClaimPath(String tableNameWithType) {
+        return SYNC_CLAIM_ROOT + "/" + segment(tableNameWithType);
+    }
+
+    /**
+     * Creates an ephemeral node holding {@code data}: true when this call created it, false when it
+     * exists already. The node lives as long as this replica's ZooKeeper session (a replica that
+     * dies frees what it claimed) or until {@link #release}.
+     */
+    public Uni<Boolean> claim(String path, byte[] data) {
+        return blocking(path, () -> {
+            try {
+                coordination.client().create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                        .forPath(path, data);
+                return true;
+            } catch (KeeperException.NodeExistsException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Deletes a node made by {@link #claim} if it still holds {@code data} (it is still this claim). */
+    public Uni<Void> release(String path, byte[] data) {
+        return blocking(path, () -> {
+            Stat stat = new Stat();
+            try {
+                byte[] held = coordination.client().getData().storingStatIn(stat).forPath(path);
+                if (java.util.Arrays.equals(held, data)) {
+                    coordination.client().delete().withVersion(stat.getVersion()).forPath(path);
+                }
+            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+                // gone already (session expired), or claimed anew by someone else: not ours to delete
+            }
+            return null;
+        });
     }
 
     /** The node's data, or empty when the node does not exist. */

@@ -130,11 +130,37 @@ public class ExternalTableSync {
 
     private void sync(ExternalTable table, String task) {
         String name = table.tableNameWithType;
-        if (runActive(table.pipelineId)) {
-            // another replica's sync (or a manual run) is loading this table: leave its status alone
-            LOG.infof("Table %s: a run of its pipeline is going; %s not started", name, task);
+        // Another replica triggered at the same moment must not overwrite this sync's status (nor
+        // this one its): the sync of a table is claimed in ZooKeeper first.
+        String claim = task + " " + UUID.randomUUID();
+        try {
+            if (!await(watcher.claimSync(name, claim))) {
+                LOG.infof("Table %s: another replica is syncing it; %s not started", name, task);
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("Table %s: %s not started, its sync could not be claimed in ZooKeeper: %s", name, task, e.getMessage());
             return;
         }
+        try {
+            if (runActive(table.pipelineId)) {
+                // a manual run (or a sync that outlived its replica's claim) is loading this table: leave its status alone
+                LOG.infof("Table %s: a run of its pipeline is going; %s not started", name, task);
+                return;
+            }
+            syncClaimed(table, task);
+        } finally {
+            try {
+                await(watcher.releaseSync(name, claim));
+            } catch (RuntimeException e) {
+                LOG.warnf("Table %s: the sync claim could not be released (it goes with this replica's session): %s",
+                        name, e.getMessage());
+            }
+        }
+    }
+
+    private void syncClaimed(ExternalTable table, String task) {
+        String name = table.tableNameWithType;
         long start = clock.millis();
         WatcherStatus status = await(watcher.status(name)).restart(start, 0);
         int segments = 0;

@@ -37,6 +37,18 @@ public class WatcherStore {
         return zk.write(ZkStore.checkpointPath(checkpoint.tableNameWithType()), json.write(checkpoint).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Claims the table's sync for this replica (an ephemeral node holding {@code claim}): false when
+     * another replica's sync holds it. Only the holder writes the watcher status and checkpoint.
+     */
+    public Uni<Boolean> claimSync(String table, String claim) {
+        return zk.claim(ZkStore.syncClaimPath(table), claim.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Uni<Void> releaseSync(String table, String claim) {
+        return zk.release(ZkStore.syncClaimPath(table), claim.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** A new table starts IDLE without a checkpoint; a deleted one leaves nothing behind. */
     public Uni<Void> reset(String table) {
         return forget(table).chain(() -> write(WatcherStatus.idle(table)));

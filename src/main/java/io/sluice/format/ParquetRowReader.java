@@ -78,11 +78,12 @@ final class ParquetRowReader extends AssemblingReader {
     }
 
     /**
-     * One configuration for every file: building one per file parsed Hadoop's default XML
-     * resources each time, a visible share of syncing many small files.
+     * One configuration for every file, without Hadoop's default XML resources: parsing them took
+     * a visible share of the first sync after a start (once per file before this was shared), and
+     * reading needs none of their keys (codecs are chosen by the file's metadata).
      */
     private static final org.apache.parquet.conf.ParquetConfiguration CONFIGURATION =
-            new org.apache.parquet.conf.HadoopParquetConfiguration(new org.apache.hadoop.conf.Configuration());
+            new org.apache.parquet.conf.HadoopParquetConfiguration(new org.apache.hadoop.conf.Configuration(false));
 
     static ParquetFileReader open(Path path) throws IOException {
         try {

@@ -69,6 +69,32 @@ class ZkStoreTest {
         assertEquals(Optional.empty(), read(root + "/t"));
     }
 
+    @Inject
+    Coordination coordination;
+
+    @Test
+    void aClaimIsHeldOnceReleasedOnlyByItsHolderAndFreedWithItsSession() throws Exception {
+        String path = root + "/SLUICE_EXTERNAL_TABLE_SYNC/orders_OFFLINE";
+        assertTrue(store.claim(path, json("mine")).await().atMost(WAIT));
+        assertEquals(false, store.claim(path, json("yours")).await().atMost(WAIT), "held");
+        store.release(path, json("yours")).await().atMost(WAIT);
+        assertArrayEquals(json("mine"), read(path).orElseThrow(), "only the holder's release deletes it");
+        store.release(path, json("mine")).await().atMost(WAIT);
+        assertEquals(Optional.empty(), read(path));
+        store.release(path, json("mine")).await().atMost(WAIT);
+
+        // another replica (its own session) claims it and goes away: the claim goes with it
+        try (var other = org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                coordination.connectString().orElseThrow(), new org.apache.curator.retry.RetryOneTime(100))) {
+            other.start();
+            assertTrue(other.blockUntilConnected(20, TimeUnit.SECONDS));
+            other.create().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL).forPath(path, json("theirs"));
+            assertEquals(false, store.claim(path, json("mine")).await().atMost(WAIT));
+        }
+        assertTrue(store.claim(path, json("mine")).await().atMost(WAIT), "free once the other session closed");
+        store.release(path, json("mine")).await().atMost(WAIT);
+    }
+
     @Test
     void invalidPathsFailTheUni() {
         for (String bad : new String[] { "relative", "/trailing/", "/double//slash", "/dot/./x", "" }) {

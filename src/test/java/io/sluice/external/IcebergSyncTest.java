@@ -143,6 +143,16 @@ class IcebergSyncTest {
         admin().get("/api/v1/pipelines/" + id + "/runs").then().statusCode(200)
                 .body("total", equalTo(4)).body("runs[0].trigger", equalTo("sync"))
                 .body("runs[1].status", equalTo("completed")).body("runs[1].processedRows", equalTo(90));
+
+        // ... and the pipeline's monitor events show what the syncs loaded, as for any pipeline.
+        TestDatabase.execute("ANALYZE sluice_data.\"" + name + "\"");
+        JsonPath latest = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> admin().get("/v0/pipelines/" + t + "/events/latest").then().statusCode(200).extract().jsonPath(),
+                        e -> Integer.valueOf(340).equals(e.get("deployment_runtime_status_details.rows_estimate")));
+        assertEquals("Provisioned", latest.getString("deployment_resources_status"), latest.prettify());
+        assertEquals("InUse", latest.getString("storage_status"));
+        assertEquals("\"sluice_data\".\"" + name + "\"", latest.getString("deployment_runtime_status_details.target_table"));
     }
 
     @Test
@@ -245,6 +255,34 @@ class IcebergSyncTest {
         admin().get("/api/v1/pipelines/" + Api.pipeline(t).getString("id") + "/runs").then().statusCode(200)
                 .body("total", equalTo(1));
         assertEquals(12000, rows(name));
+    }
+
+    @jakarta.inject.Inject
+    io.sluice.coordination.ZkStore zk;
+    @jakarta.inject.Inject
+    ExternalTableSync syncs;
+
+    @Test
+    void aSyncClaimedByAnotherReplicaIsLeftAlone() {
+        String name = Api.unique("claimed").toLowerCase();
+        Table table = IcebergFixtures.createTable(catalog, "sales", name);
+        commit(table, 1, 1, 10);
+        String t = createTable(name, "sales." + name);
+        String claim = io.sluice.coordination.ZkStore.syncClaimPath(t);
+        byte[] other = "Task_ExternalTableSyncTask_1 of another replica".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(zk.claim(claim, other).await().indefinitely());
+
+        IcebergFixtures.trigger(name);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !syncs.isSyncing(t));
+        assertEquals("IDLE", status(t).getString("status"), "the other replica's sync owns the watcher status");
+        admin().get("/api/v1/pipelines/" + Api.pipeline(t).getString("id") + "/runs").then().statusCode(200)
+                .body("total", equalTo(0));
+        assertTrue(zk.read(claim).await().indefinitely().isPresent(), "another replica's claim is not released by this one");
+
+        zk.release(claim, other).await().indefinitely();
+        assertEquals("COMPLETED", sync(t).getString("status"));
+        assertTrue(zk.read(claim).await().indefinitely().isEmpty(), "released when the sync ended");
+        assertEquals(10, rows(name));
     }
 
     @Test

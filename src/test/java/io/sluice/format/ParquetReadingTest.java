@@ -133,6 +133,28 @@ class ParquetReadingTest {
         assertEquals(2, Formats.parquetRowCount(file));
     }
 
+    /** The codecs writers use (Iceberg: zstd or gzip, Spark: snappy), read without Hadoop's XML defaults. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = org.apache.parquet.hadoop.metadata.CompressionCodecName.class,
+            names = { "UNCOMPRESSED", "SNAPPY", "GZIP", "ZSTD", "LZ4_RAW" })
+    void compressedFilesAreRead(org.apache.parquet.hadoop.metadata.CompressionCodecName codec) throws IOException {
+        MessageType schema = Types.buildMessage().required(INT64).named("id").optional(BINARY).as(stringType()).named("name")
+                .named("rec");
+        Path file = dir.resolve("data-" + codec + ".parquet");
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
+                .withCompressionCodec(codec).build()) {
+            for (long i = 1; i <= 1000; i++) {
+                writer.write(groups.newGroup().append("id", i).append("name", "name-" + i));
+            }
+        }
+        TableSpec table = table(column("id", BIGINT), column("name", TEXT));
+        var result = readAll(Formats.openParquet(file, table, Map.of(), 0), table, 100);
+        assertEquals(1000, result.rows().size());
+        assertEquals(values(1000L, "name-1000"), result.rows().get(999));
+        assertEquals(List.of(), result.errors());
+    }
+
     @Test
     void valuesThatDoNotFitAreRowErrors() throws IOException {
         MessageType schema = Types.buildMessage().required(INT64).named("n").optional(BINARY).as(stringType()).named("s")
