@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -107,8 +106,8 @@ final class ParquetValues {
             return BigDecimal.valueOf(value, decimal.getScale());
         }
         if (logical instanceof TimestampLogicalTypeAnnotation timestamp) {
-            Instant instant = instant(value, timestamp.getUnit());
-            return timestamp.isAdjustedToUTC() ? instant.atOffset(ZoneOffset.UTC) : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+            LocalDateTime utc = utc(value, timestamp.getUnit());
+            return timestamp.isAdjustedToUTC() ? OffsetDateTime.of(utc, ZoneOffset.UTC) : utc;
         }
         if (logical instanceof TimeLogicalTypeAnnotation time) {
             return LocalTime.ofNanoOfDay(time.getUnit() == TimeUnit.MICROS ? value * 1_000L : value);
@@ -119,12 +118,15 @@ final class ParquetValues {
         return value;
     }
 
-    private static Instant instant(long value, TimeUnit unit) {
-        return switch (unit) {
-            case MILLIS -> Instant.ofEpochMilli(value);
-            case MICROS -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
-            case NANOS -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L), Math.floorMod(value, 1_000_000_000L));
+    /** The date-time at UTC of a count since the epoch (straight from the offset: no zone rules to look up per value). */
+    private static LocalDateTime utc(long value, TimeUnit unit) {
+        long perSecond = switch (unit) {
+            case MILLIS -> 1_000L;
+            case MICROS -> 1_000_000L;
+            case NANOS -> 1_000_000_000L;
         };
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(value, perSecond),
+                (int) (Math.floorMod(value, perSecond) * (1_000_000_000L / perSecond)), ZoneOffset.UTC);
     }
 
     /** Impala/Spark INT96: nanoseconds of the day, then the Julian day, little-endian; an instant at UTC. */

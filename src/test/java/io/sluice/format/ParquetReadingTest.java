@@ -118,7 +118,8 @@ class ParquetReadingTest {
                         .append("big", Binary.fromConstantByteArray(new BigInteger("123456789012345678901234").toByteArray()))
                         .append("raw", Binary.fromConstantByteArray(new byte[] {1, 2})).append("clock", 3_600_000_001L)
                         .append("ignored_extra", 5L),
-                g -> g.append("id", 2L)));
+                g -> g.append("id", 2L),
+                g -> g.append("id", 3L).append("at_utc", -1L).append("at_local", -1L)));
         TableSpec table = table(column("id", BIGINT), column("name", TEXT), column("day", DATE), column("at_utc", TIMESTAMPTZ),
                 column("at_local", TIMESTAMP), column("price", PgType.numeric(9, 2)), column("uid", UUID),
                 column("flag", BOOLEAN), column("ratio", REAL), column("score", DOUBLE), column("small", SMALLINT),
@@ -129,8 +130,11 @@ class ParquetReadingTest {
                         LocalDateTime.of(2024, 3, 30, 10, 0, 0, 123_000_000), new BigDecimal("123.45"), ID, true, 0.25f, 1.5,
                         (short) 7, new BigDecimal("123456789012345678901.234"), Buffer.buffer(new byte[] {1, 2}),
                         LocalTime.of(1, 0, 0, 1000), null),
-                values(2L, null, null, null, null, null, null, null, null, null, null, null, null, null, null)), result.rows());
-        assertEquals(2, Formats.parquetRowCount(file));
+                values(2L, null, null, null, null, null, null, null, null, null, null, null, null, null, null),
+                values(3L, null, null, OffsetDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC),
+                        LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_000_000), null, null, null, null, null, null, null, null,
+                        null, null)), result.rows());
+        assertEquals(3, Formats.parquetRowCount(file));
     }
 
     /** The codecs writers use (Iceberg: zstd or gzip, Spark: snappy), read without Hadoop's XML defaults. */
