@@ -61,7 +61,10 @@ public class Reconciler {
                    OR (deployment_runtime_status = 'Running' AND deployment_runtime_desired_status = 'Paused')
                    OR (deployment_runtime_status = 'Paused' AND deployment_runtime_desired_status = 'Running')))""";
 
-    /** Observers drop what they keep for a pipeline whose storage was cleared (external tables: checkpoint, watcher status). */
+    /**
+     * Observers drop what they keep for a pipeline whose storage was cleared (external tables:
+     * checkpoint, watcher status). Fired after the clear committed.
+     */
     @Inject
     jakarta.enterprise.event.Event<StorageCleared> storageCleared;
     @Inject
@@ -107,9 +110,23 @@ public class Reconciler {
     }
 
     private Uni<Void> reconcile(UUID id) {
-        return compile(id).chain(() -> Panache.withTransaction(() -> lock(id).chain(p -> p == null
-                ? Uni.createFrom().voidItem()
-                : step(p).replaceWithVoid())))
+        return compile(id).chain(() -> Panache.withTransaction(() -> lock(id).chain(p -> {
+            if (p == null) {
+                return Uni.createFrom().<StorageCleared>nullItem();
+            }
+            boolean clearing = p.storageStatus == StorageStatus.Clearing;
+            return step(p).map(after -> clearing && after.storageStatus == StorageStatus.Cleared
+                    ? new StorageCleared(after.id, after.name)
+                    : null);
+        })))
+                // Announced once the clear committed, never from inside its transaction: an observer
+                // must not see a clear that may still roll back, nor reach this transaction's session.
+                .invoke(cleared -> {
+                    if (cleared != null) {
+                        storageCleared.fireAsync(cleared);
+                    }
+                })
+                .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf(e, "Reconciling pipeline %s failed; retrying on the next pass", id);
                     return null;
@@ -284,8 +301,7 @@ public class Reconciler {
             LOG.infof("Pipeline %s: storage cleared%s", p.name, table == null ? ""
                     : dropped ? " (dropped " + tables.qualified(table) + ")"
                     : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)");
-            return changes.of(p).storage(StorageStatus.Cleared).record()
-                    .invoke(cleared -> storageCleared.fireAsync(new StorageCleared(cleared.id, cleared.name)));
+            return changes.of(p).storage(StorageStatus.Cleared).record();
         });
     }
 
