@@ -296,13 +296,27 @@ public class Reconciler {
     private Uni<Pipeline> clearStorage(Pipeline p) {
         JsonNode details = json.tree(p.storageStatusDetails);
         String table = details != null && details.hasNonNull("table") ? details.get("table").asText() : null;
+        // The drop commits on its own connection and is idempotent (a table already gone is left
+        // alone); should what follows fail, the next pass clears again.
         Uni<Boolean> drop = table == null ? Uni.createFrom().item(false) : tables.drop(table, p.id);
-        return drop.chain(dropped -> {
-            LOG.infof("Pipeline %s: storage cleared%s", p.name, table == null ? ""
+        return drop.chain(dropped -> forgetSegments(p).chain(forgotten -> {
+            LOG.infof("Pipeline %s: storage cleared%s, %d loaded file(s) forgotten", p.name, table == null ? ""
                     : dropped ? " (dropped " + tables.qualified(table) + ")"
-                    : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)");
+                    : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)",
+                    forgotten);
             return changes.of(p).storage(StorageStatus.Cleared).record();
-        });
+        }));
+    }
+
+    /**
+     * The files loaded into the dropped rows count as not loaded any more, so the next run reads
+     * them again. In the step's transaction: the segments go exactly when the status says Cleared.
+     */
+    private static Uni<Integer> forgetSegments(Pipeline p) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("DELETE FROM sluice.segment WHERE pipeline_id = ?1")
+                .setParameter(1, p.id)
+                .executeUpdate());
     }
 
     /** Ends a deployment with an error: Stopping now, Stopped on the next pass, desired Stopped. */

@@ -23,7 +23,10 @@ import io.restassured.path.json.JsonPath;
 import io.sluice.support.Api;
 import io.sluice.support.TestDatabase;
 
-/** /clear drops a pipeline's loaded rows; the clear is done, recorded and announced exactly once. */
+/**
+ * /clear drops a pipeline's loaded rows and forgets the files it loaded (its segments), so the next
+ * run loads every file again; the clear is done, recorded and announced exactly once.
+ */
 @QuarkusTest
 class ClearRunsTest {
     private static final long ROWS = 500;
@@ -44,6 +47,10 @@ class ClearRunsTest {
         return id;
     }
 
+    private static long segments(String pipelineId) {
+        return TestDatabase.count("SELECT count(*) FROM sluice.segment WHERE pipeline_id = '" + pipelineId + "'");
+    }
+
     /** POSTs /clear and waits until it is done, then checks it stays done: one clear, one announcement. */
     private static void clear(String id, String name, int clearsSoFar) {
         admin().post("/v0/pipelines/" + name + "/clear").then().statusCode(202);
@@ -56,16 +63,48 @@ class ClearRunsTest {
     }
 
     @Test
-    void aClearIsDoneAndAnnouncedOnceAndStaysDone() {
+    void clearForgetsTheLoadedFilesSoTheNextRunLoadsThemAgain() {
         String table = Api.unique("clear_t").toLowerCase();
         String id = createPipeline(table);
         String name = nameOf(id);
+
+        JsonPath first = run(id);
+        assertEquals(ROWS, first.getLong("processedRows"), first.prettify());
+        assertEquals(0, run(id).getLong("processedRows"), "loaded files are not loaded twice");
+        assertEquals(2, segments(id));
+
         // Several rounds: a clear racing with its own announcement did not show on every one.
         for (int round = 0; round < 3; round++) {
-            JsonPath loaded = run(id);
-            assertEquals("completed", loaded.getString("status"), loaded.prettify());
             clear(id, name, round);
             assertFalse(TestDatabase.tableExists("sluice_data", table), "clear drops the table the runs created");
+            assertEquals(0, segments(id), "clear forgets the loaded files");
+
+            JsonPath again = run(id);
+            assertEquals("completed", again.getString("status"), again.prettify());
+            assertEquals(ROWS, again.getLong("processedRows"), "every file loads again after /clear");
+            assertEquals(ROWS, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+            assertEquals(2, segments(id));
         }
+    }
+
+    @Test
+    void aStoppedPipelinesClearAlsoForgetsItsFiles() {
+        String table = Api.unique("clear_started_t").toLowerCase();
+        String id = createPipeline(table);
+        String name = nameOf(id);
+        admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
+        awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
+        assertEquals(ROWS, run(id).getLong("processedRows"));
+
+        admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
+        awaitPipeline(name, Api.resources("Stopped"));
+        clear(id, name, 0);
+        assertEquals(0, segments(id));
+
+        admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
+        awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
+        JsonPath again = run(id);
+        assertEquals(ROWS, again.getLong("processedRows"), again.prettify());
+        assertEquals(ROWS, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
     }
 }
