@@ -5,7 +5,12 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -24,14 +29,37 @@ public class BlockingCalls {
     /**
      * The other way round: from a plain (non Vert.x) thread, subscribes to reactive work on a fresh
      * Vert.x context (Hibernate Reactive needs one) and waits for its item. BLOCKING.
+     * <p>
+     * Always a new context, never the caller's: a thread may carry a propagated one (an async CDI
+     * observer runs with the context of whoever fired the event), and that context can hold an open
+     * Hibernate Reactive session mid-transaction. Panache would join that session, and two callers
+     * interleaving on one session lose writes (the reconciler's /clear lost its status update so).
      */
     public static <T> T awaitOnContext(Supplier<Uni<T>> work) {
-        try {
-            return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(work::get);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("awaitOnContext blocks: it must not be called on an event loop");
         }
+        Context fresh = VertxContext.createNewDuplicatedContext(
+                Arc.container().instance(io.vertx.core.Vertx.class).get().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(fresh, true);
+        return Uni.createFrom().<T>emitter(emitter -> fresh.runOnContext(ignored -> {
+            ManagedContext requests = Arc.container().requestContext();
+            boolean activated = !requests.isActive();
+            if (activated) {
+                requests.activate();
+            }
+            try {
+                work.get().onTermination().invoke(() -> {
+                    if (activated) {
+                        requests.terminate();
+                    }
+                }).subscribe().with(emitter::complete, emitter::fail);
+            } catch (RuntimeException e) {
+                if (activated) {
+                    requests.terminate();
+                }
+                emitter.fail(e);
+            }
+        })).await().indefinitely();
     }
 }

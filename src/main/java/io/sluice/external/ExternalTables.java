@@ -251,8 +251,8 @@ public class ExternalTables {
     }
 
     /**
-     * /clear of a table's pipeline dropped the loaded rows: its segments, checkpoint and watcher
-     * status go too, so the next sync loads the table from its current snapshot whole.
+     * /clear of a table's pipeline dropped the loaded rows and forgot its segments (Reconciler): its
+     * checkpoint and watcher status go too, so the next sync loads the table from its current snapshot whole.
      */
     void onStorageCleared(@ObservesAsync StorageCleared cleared) {
         try {
@@ -260,10 +260,8 @@ public class ExternalTables {
             if (t == null) {
                 return;
             }
-            pool.preparedQuery("DELETE FROM sluice.segment WHERE pipeline_id = $1").execute(Tuple.of(cleared.pipelineId()))
-                    .await().indefinitely();
             watcher.reset(t.tableNameWithType).await().indefinitely();
-            LOG.infof("Pipeline %s cleared: its external table's segments, checkpoint and watcher status are reset",
+            LOG.infof("Pipeline %s cleared: its external table's checkpoint and watcher status are reset",
                     cleared.pipelineName());
         } catch (RuntimeException e) {
             LOG.warnf(e, "Resetting the external table of cleared pipeline %s failed", cleared.pipelineName());

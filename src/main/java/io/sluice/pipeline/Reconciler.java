@@ -61,7 +61,10 @@ public class Reconciler {
                    OR (deployment_runtime_status = 'Running' AND deployment_runtime_desired_status = 'Paused')
                    OR (deployment_runtime_status = 'Paused' AND deployment_runtime_desired_status = 'Running')))""";
 
-    /** Observers drop what they keep for a pipeline whose storage was cleared (external tables: checkpoint, watcher status). */
+    /**
+     * Observers drop what they keep for a pipeline whose storage was cleared (external tables:
+     * checkpoint, watcher status). Fired after the clear committed.
+     */
     @Inject
     jakarta.enterprise.event.Event<StorageCleared> storageCleared;
     @Inject
@@ -107,9 +110,23 @@ public class Reconciler {
     }
 
     private Uni<Void> reconcile(UUID id) {
-        return compile(id).chain(() -> Panache.withTransaction(() -> lock(id).chain(p -> p == null
-                ? Uni.createFrom().voidItem()
-                : step(p).replaceWithVoid())))
+        return compile(id).chain(() -> Panache.withTransaction(() -> lock(id).chain(p -> {
+            if (p == null) {
+                return Uni.createFrom().<StorageCleared>nullItem();
+            }
+            boolean clearing = p.storageStatus == StorageStatus.Clearing;
+            return step(p).map(after -> clearing && after.storageStatus == StorageStatus.Cleared
+                    ? new StorageCleared(after.id, after.name)
+                    : null);
+        })))
+                // Announced once the clear committed, never from inside its transaction: an observer
+                // must not see a clear that may still roll back, nor reach this transaction's session.
+                .invoke(cleared -> {
+                    if (cleared != null) {
+                        storageCleared.fireAsync(cleared);
+                    }
+                })
+                .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf(e, "Reconciling pipeline %s failed; retrying on the next pass", id);
                     return null;
@@ -279,14 +296,27 @@ public class Reconciler {
     private Uni<Pipeline> clearStorage(Pipeline p) {
         JsonNode details = json.tree(p.storageStatusDetails);
         String table = details != null && details.hasNonNull("table") ? details.get("table").asText() : null;
+        // The drop commits on its own connection and is idempotent (a table already gone is left
+        // alone); should what follows fail, the next pass clears again.
         Uni<Boolean> drop = table == null ? Uni.createFrom().item(false) : tables.drop(table, p.id);
-        return drop.chain(dropped -> {
-            LOG.infof("Pipeline %s: storage cleared%s", p.name, table == null ? ""
+        return drop.chain(dropped -> forgetSegments(p).chain(forgotten -> {
+            LOG.infof("Pipeline %s: storage cleared%s, %d loaded file(s) forgotten", p.name, table == null ? ""
                     : dropped ? " (dropped " + tables.qualified(table) + ")"
-                    : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)");
-            return changes.of(p).storage(StorageStatus.Cleared).record()
-                    .invoke(cleared -> storageCleared.fireAsync(new StorageCleared(cleared.id, cleared.name)));
-        });
+                    : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)",
+                    forgotten);
+            return changes.of(p).storage(StorageStatus.Cleared).record();
+        }));
+    }
+
+    /**
+     * The files loaded into the dropped rows count as not loaded any more, so the next run reads
+     * them again. In the step's transaction: the segments go exactly when the status says Cleared.
+     */
+    private static Uni<Integer> forgetSegments(Pipeline p) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("DELETE FROM sluice.segment WHERE pipeline_id = ?1")
+                .setParameter(1, p.id)
+                .executeUpdate());
     }
 
     /** Ends a deployment with an error: Stopping now, Stopped on the next pass, desired Stopped. */
