@@ -78,6 +78,9 @@ public class Pipeline extends PanacheEntityBase {
     public StorageStatus storageStatus;
     @Column(name = "storage_status_details")
     public String storageStatusDetails;
+    /** When the storage was last cleared (null: never); retries of older runs start over. */
+    @Column(name = "storage_cleared_at")
+    public Instant storageClearedAt;
 
     @Column(name = "deployment_id")
     public UUID deploymentId;

@@ -160,6 +160,8 @@ public class PipelineResource {
     @Access(Role.EDITOR)
     @Operation(summary = "Clear a Stopped pipeline's storage: loaded data, segments, checkpoints")
     @APIResponse(responseCode = "202")
+    @APIResponse(responseCode = "400", description = "IllegalPipelineAction: the pipeline is not Stopped, or a run of it is pending or running",
+            content = @Content(schema = @Schema(implementation = io.sluice.api.ApiError.class)))
     public Uni<Response> clear(@PathParam("pipeline_name") String name) {
         return accepted(written(name, service.clear(name)));
     }

@@ -205,8 +205,26 @@ public class PipelineService {
             if (p.storageStatus != StorageStatus.InUse) {
                 return Uni.createFrom().item(p);
             }
-            return changes.of(p).storage(StorageStatus.Clearing).record();
+            return hasActiveRun(p).chain(active -> {
+                if (active) {
+                    // its rows and segments would come back after the clear
+                    throw illegal(p, "a run is loading into its storage; clear it once the run has ended");
+                }
+                return changes.of(p).storage(StorageStatus.Clearing).record();
+            });
         });
+    }
+
+    /**
+     * Whether a run of the pipeline is pending or running. Called with the pipeline row locked:
+     * creating a run locks it too ({@code RunService.create}), so no run can start unseen meanwhile.
+     */
+    private static Uni<Boolean> hasActiveRun(Pipeline p) {
+        return io.quarkus.hibernate.reactive.panache.Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT count(*) FROM sluice.run WHERE pipeline_id = ?1 AND status IN ('pending', 'running')",
+                        Long.class)
+                .setParameter(1, p.id).getSingleResult())
+                .map(count -> count > 0);
     }
 
     private Uni<Pipeline> insert(String name, PipelineRequest request) {

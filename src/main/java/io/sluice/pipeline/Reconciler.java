@@ -304,6 +304,7 @@ public class Reconciler {
                     : dropped ? " (dropped " + tables.qualified(table) + ")"
                     : " (" + tables.qualified(table) + " was not created by this pipeline and is left in place)",
                     forgotten);
+            p.storageClearedAt = clock.instant();
             return changes.of(p).storage(StorageStatus.Cleared).record();
         }));
     }

@@ -54,7 +54,7 @@ public class RunResource {
     @Access(Role.EDITOR)
     @Operation(summary = "Start a run of the pipeline now")
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
-    @APIResponse(responseCode = "409", description = "A run of this pipeline is pending or running", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "A run of this pipeline is pending or running (RunInProgress), or its storage is being cleared (StorageClearing)", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "422", description = "The program has not compiled, or there is no source", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<Response> trigger(@PathParam("id") String id) {
         return service.trigger(id).chain(service::view).map(v -> Response.status(201).entity(v).build());

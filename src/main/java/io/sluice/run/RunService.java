@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.sluice.api.SluiceException;
 import io.sluice.pipeline.Pipeline;
 import io.sluice.pipeline.status.ProgramStatus;
+import io.sluice.pipeline.status.StorageStatus;
 import io.sluice.run.RunViews.LogEntry;
 import io.sluice.run.RunViews.PartitionDetail;
 import io.sluice.run.RunViews.RowErrorView;
@@ -110,10 +111,24 @@ public class RunService {
         r.sourcePrefix = sourcePrefix;
         if (retryOf != null) {
             r.retryOf = retryOf.id;
-            r.resumable = !"replace".equals(retryOf.loadStrategy);
+            // what the original run loaded before a later /clear is gone: resuming would skip it
+            r.resumable = !"replace".equals(retryOf.loadStrategy)
+                    && (p.storageClearedAt == null || retryOf.createdAt.isAfter(p.storageClearedAt));
             r.sourcePrefix = retryOf.sourcePrefix;
         }
-        return r.<Run>persistAndFlush()
+        // The pipeline row locked (shared) until the run is committed: a /clear, which locks it to
+        // check for active runs, either sees this run or is seen as Clearing here.
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT storage_status FROM sluice.pipeline WHERE id = ?1 FOR SHARE", String.class)
+                .setParameter(1, p.id).getSingleResult())
+                .chain(storage -> {
+                    if (StorageStatus.Clearing.name().equals(storage)) {
+                        throw SluiceException.conflict("StorageClearing", "Pipeline '" + p.name
+                                + "' is clearing its storage; run it once storage_status is Cleared",
+                                Map.of("storage_status", storage));
+                    }
+                    return r.<Run>persistAndFlush();
+                })
                 .onFailure(RunService::isActiveRunConflict).transform(e -> SluiceException.conflict("RunInProgress",
                         "Pipeline '" + p.name + "' already has a pending or running run", Map.of("pipelineId", p.id)));
     }
@@ -180,7 +195,10 @@ public class RunService {
             retry.resumeFromRow = from;
             String message = retry.resumable
                     ? "Resuming from row " + from + " (original run: " + original.id + ")"
-                    : "Full re-run from the beginning: load strategy replace (original run: " + original.id + ")";
+                    : "replace".equals(original.loadStrategy)
+                    ? "Full re-run from the beginning: load strategy replace (original run: " + original.id + ")"
+                    : "Full re-run from the beginning: the pipeline's storage was cleared after the original run "
+                            + original.id;
             return log(retry.id, "retry", message).replaceWith(retry);
         });
     }

@@ -35,12 +35,16 @@ class ClearRunsTest {
     Path root;
 
     private String createPipeline(String table) {
+        return createPipeline(table, 2);
+    }
+
+    private String createPipeline(String table, int partitions) {
         Map<String, Object> body = new HashMap<>();
         body.put("program_code", "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, email TEXT NOT NULL, age INT)");
         body.put("source", Map.of("connector", Api.localConnector(root), "prefix", "in/", "format", "csv",
                 "options", Map.of("header", true)));
         body.put("load_strategy", "append");
-        body.put("partitions", 2);
+        body.put("partitions", partitions);
         String id = create(body);
         write(root.resolve("in"), "a.csv", RunsTest.csv(1, 300, 0));
         write(root.resolve("in"), "b.csv", RunsTest.csv(301, (int) ROWS, 0));
@@ -106,5 +110,38 @@ class ClearRunsTest {
         JsonPath again = run(id);
         assertEquals(ROWS, again.getLong("processedRows"), again.prettify());
         assertEquals(ROWS, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+    }
+
+    @Test
+    void noClearDuringARunAndARetryOfARunFromBeforeAClearStartsOver() {
+        String table = Api.unique("clear_retry_t").toLowerCase();
+        String id = createPipeline(table, 1); // one partition: a.csv commits, then b.csv fails
+        String name = nameOf(id);
+        admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
+        awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
+        admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
+        awaitPipeline(name, Api.resources("Stopped"));
+        // rows go in slowly (the run stays active a while) and row 450 is refused
+        TestDatabase.execute("CREATE FUNCTION sluice_data.slow_" + table + "() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN PERFORM pg_sleep(0.005); IF NEW.id = 450 THEN RAISE EXCEPTION 'refused by the test'; END IF;"
+                + " RETURN NEW; END $$");
+        TestDatabase.execute("CREATE TRIGGER slow BEFORE INSERT ON sluice_data." + table
+                + " FOR EACH ROW EXECUTE FUNCTION sluice_data.slow_" + table + "()");
+
+        String runId = RunApi.startRun(id);
+        admin().post("/v0/pipelines/" + name + "/clear").then().statusCode(400)
+                .body("error_code", org.hamcrest.Matchers.equalTo("IllegalPipelineAction"))
+                .body("message", org.hamcrest.Matchers.containsString("a run is loading"));
+        JsonPath failed = RunApi.awaitRun(id, runId);
+        assertEquals("failed", failed.getString("status"), failed.prettify());
+        assertEquals(300, TestDatabase.count("SELECT count(*) FROM sluice_data." + table), "a.csv committed before b.csv failed");
+
+        clear(id, name, 0);
+        JsonPath retried = RunApi.retry(id, runId);
+        assertEquals("completed", retried.getString("status"), retried.prettify());
+        assertFalse(retried.getBoolean("metadata.resumable"), "its checkpoint points into rows the clear dropped");
+        assertEquals(ROWS, retried.getLong("processedRows"));
+        assertEquals(ROWS, TestDatabase.count("SELECT count(*) FROM sluice_data." + table), "every row, not only b.csv's");
+        TestDatabase.execute("DROP FUNCTION sluice_data.slow_" + table + "()");
     }
 }
