@@ -88,6 +88,39 @@ public class ZkStore {
         });
     }
 
+    /** A node's data and the version it was read at. */
+    public record Versioned(byte[] data, int version) {
+    }
+
+    /** The node's data with its version, or empty when the node does not exist. */
+    public Uni<Optional<Versioned>> readVersioned(String path) {
+        return blocking(path, () -> {
+            Stat stat = new Stat();
+            try {
+                byte[] data = coordination.client().getData().storingStatIn(stat).forPath(path);
+                return Optional.of(new Versioned(data, stat.getVersion()));
+            } catch (KeeperException.NoNodeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Replaces the node's data only if it is still at {@code version}: false when it changed or is gone. */
+    public Uni<Boolean> replace(String path, byte[] data, int version) {
+        return blocking(path, () -> {
+            try {
+                coordination.client().setData().withVersion(version).forPath(path, data);
+                return true;
+            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+                return false;
+            }
+        });
+    }
+
+    public Uni<Boolean> exists(String path) {
+        return blocking(path, () -> coordination.client().checkExists().forPath(path) != null);
+    }
+
     /** The node's data, or empty when the node does not exist. */
     public Uni<Optional<byte[]>> read(String path) {
         return blocking(path, () -> {

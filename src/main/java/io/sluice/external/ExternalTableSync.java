@@ -198,7 +198,8 @@ public class ExternalTableSync {
                 LOG.warnf("Table %s: %s failed: %s", name, task, status.errorMessage());
             }
         } catch (Exception e) {
-            String why = message(e);
+            String why = e instanceof InterruptedException
+                    ? "Sluice stopped during the sync; the next sync loads the files it left" : message(e);
             if (!(e instanceof SluiceException || e instanceof IcebergPlanner.SyncRefused
                     || e instanceof IcebergCatalogs.CatalogUnreachable)) {
                 LOG.errorf(e, "Table %s: %s failed", name, task);

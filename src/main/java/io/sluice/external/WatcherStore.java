@@ -49,6 +49,27 @@ public class WatcherStore {
         return zk.release(ZkStore.syncClaimPath(table), claim.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Marks the table's status FAILED with {@code why} if it says RUNNING while no replica holds the
+     * table's sync claim (the syncing replica died: nobody else would ever end it). Not when the
+     * status changed in the meantime (versioned write). True when it was marked.
+     */
+    public Uni<Boolean> failIfAbandoned(String table, long nowMs, String why) {
+        String path = ZkStore.watcherStatusPath(table);
+        return zk.readVersioned(path).chain(read -> {
+            if (read.isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            WatcherStatus status = json.read(new String(read.get().data(), StandardCharsets.UTF_8), WatcherStatus.class);
+            if (status.status() != WatcherState.RUNNING) {
+                return Uni.createFrom().item(false);
+            }
+            return zk.exists(ZkStore.syncClaimPath(table)).chain(claimed -> claimed ? Uni.createFrom().item(false)
+                    : zk.replace(path, json.write(status.failed(nowMs, status.segmentsGenerated(), why))
+                            .getBytes(StandardCharsets.UTF_8), read.get().version()));
+        });
+    }
+
     /** A new table starts IDLE without a checkpoint; a deleted one leaves nothing behind. */
     public Uni<Void> reset(String table) {
         return forget(table).chain(() -> write(WatcherStatus.idle(table)));

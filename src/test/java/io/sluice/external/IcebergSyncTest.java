@@ -285,6 +285,42 @@ class IcebergSyncTest {
         assertEquals(10, rows(name));
     }
 
+    @jakarta.inject.Inject
+    AbandonedSyncs abandoned;
+
+    @Test
+    void aSyncLeftRunningByAReplicaThatStoppedIsMarkedFailed() throws Throwable {
+        String name = Api.unique("abandoned").toLowerCase();
+        Table table = IcebergFixtures.createTable(catalog, "sales", name);
+        commit(table, 1, 1, 10);
+        String t = createTable(name, "sales." + name);
+        // another replica's sync, RUNNING with 1 of 3 files loaded, its claim held by its session
+        String claim = io.sluice.coordination.ZkStore.syncClaimPath(t);
+        byte[] other = "Task_ExternalTableSyncTask_2 of another replica".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(zk.claim(claim, other).await().indefinitely());
+        zk.write(io.sluice.coordination.ZkStore.watcherStatusPath(t), ("{\"tableNameWithType\":\"" + t + "\",\"status\":\"RUNNING\","
+                + "\"startTimeMs\":1000,\"endTimeMs\":0,\"filesDiscovered\":3,\"segmentsGenerated\":1,\"errorMessage\":null,"
+                + "\"checkpointValue\":null}").getBytes(java.nio.charset.StandardCharsets.UTF_8)).await().indefinitely();
+
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
+        assertEquals("RUNNING", status(t).getString("status"), "its replica still holds the claim");
+
+        zk.release(claim, other).await().indefinitely(); // the replica's session ended
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
+        JsonPath failed = status(t);
+        assertEquals("FAILED", failed.getString("status"), failed.prettify());
+        assertEquals(AbandonedSyncs.WHY, failed.getString("errorMessage"));
+        assertEquals(1000, failed.getLong("startTimeMs"));
+        assertTrue(failed.getLong("endTimeMs") >= 1000);
+        assertEquals(3, failed.getInt("filesDiscovered"));
+        assertEquals(1, failed.getInt("segmentsGenerated"));
+
+        // and the next sync goes on as usual
+        assertEquals("COMPLETED", sync(t).getString("status"));
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
+        assertEquals("COMPLETED", status(t).getString("status"));
+    }
+
     @Test
     void tablesAreListedShownAndDeletedWithEverythingTheyLoaded() {
         String name = Api.unique("listed").toLowerCase();
