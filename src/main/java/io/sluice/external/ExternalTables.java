@@ -239,11 +239,13 @@ public class ExternalTables {
 
     /** Deletes the table: its pipeline, runs, segments, the loaded rows, watcher status and checkpoint. */
     public Uni<Void> delete(String name) {
-        return Panache.withTransaction(() -> require(name).chain(t -> {
-            if (sync.isSyncing(t.tableNameWithType)) {
+        return Panache.withTransaction(() -> require(name).call(t -> watcher.syncClaimed(t.tableNameWithType).invoke(claimed -> {
+            // a sync of this replica, or of another one (its claim in ZooKeeper)
+            if (claimed || sync.isSyncing(t.tableNameWithType)) {
                 throw SluiceException.conflict("SyncInProgress", "Table '" + t.tableNameWithType
                         + "' is being synced; delete it when the sync ended", Map.of("tableNameWithType", t.tableNameWithType));
             }
+        })).chain(t -> {
             return tables.drop(t.tableName, t.pipelineId)
                     .chain(() -> Pipeline.delete("id", t.pipelineId))
                     .replaceWith(t);

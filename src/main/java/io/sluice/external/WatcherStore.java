@@ -45,6 +45,11 @@ public class WatcherStore {
         return zk.claim(ZkStore.syncClaimPath(table), claim.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether some replica holds the table's sync claim (a sync of it is going). */
+    public Uni<Boolean> syncClaimed(String table) {
+        return zk.exists(ZkStore.syncClaimPath(table));
+    }
+
     public Uni<Void> releaseSync(String table, String claim) {
         return zk.release(ZkStore.syncClaimPath(table), claim.getBytes(StandardCharsets.UTF_8));
     }
@@ -64,7 +69,7 @@ public class WatcherStore {
             if (status.status() != WatcherState.RUNNING) {
                 return Uni.createFrom().item(false);
             }
-            return zk.exists(ZkStore.syncClaimPath(table)).chain(claimed -> claimed ? Uni.createFrom().item(false)
+            return syncClaimed(table).chain(claimed -> claimed ? Uni.createFrom().item(false)
                     : zk.replace(path, json.write(status.failed(nowMs, status.segmentsGenerated(), why))
                             .getBytes(StandardCharsets.UTF_8), read.get().version()));
         });

@@ -278,6 +278,7 @@ class IcebergSyncTest {
         admin().get("/api/v1/pipelines/" + Api.pipeline(t).getString("id") + "/runs").then().statusCode(200)
                 .body("total", equalTo(0));
         assertTrue(zk.read(claim).await().indefinitely().isPresent(), "another replica's claim is not released by this one");
+        admin().delete("/tables/" + t).then().statusCode(409).body("error_code", equalTo("SyncInProgress"));
 
         zk.release(claim, other).await().indefinitely();
         assertEquals("COMPLETED", sync(t).getString("status"));
