@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -26,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -34,13 +38,16 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.types.Types;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
+import io.sluice.coordination.ZkStore;
 import io.sluice.support.Api;
 import io.sluice.support.TestDatabase;
 
@@ -54,6 +61,12 @@ class IcebergSyncTest {
     private static final String CATALOG = "sluice_test";
     private Path warehouse;
     private Catalog catalog;
+    @Inject
+    ZkStore zk;
+    @Inject
+    ExternalTableSync syncs;
+    @Inject
+    AbandonedSyncs abandoned;
 
     @BeforeAll
     void catalog() {
@@ -146,8 +159,7 @@ class IcebergSyncTest {
 
         // ... and the pipeline's monitor events show what the syncs loaded, as for any pipeline.
         TestDatabase.execute("ANALYZE sluice_data.\"" + name + "\"");
-        JsonPath latest = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .pollInterval(java.time.Duration.ofMillis(500))
+        JsonPath latest = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> admin().get("/v0/pipelines/" + t + "/events/latest").then().statusCode(200).extract().jsonPath(),
                         e -> Integer.valueOf(340).equals(e.get("deployment_runtime_status_details.rows_estimate")));
         assertEquals("Provisioned", latest.getString("deployment_resources_status"), latest.prettify());
@@ -257,23 +269,30 @@ class IcebergSyncTest {
         assertEquals(12000, rows(name));
     }
 
-    @jakarta.inject.Inject
-    io.sluice.coordination.ZkStore zk;
-    @jakarta.inject.Inject
-    ExternalTableSync syncs;
+    /** A table of one Iceberg file of 10 rows, registered; its name. */
+    private String oneFileTable(String prefix) {
+        String name = Api.unique(prefix).toLowerCase();
+        commit(IcebergFixtures.createTable(catalog, "sales", name), 1, 1, 10);
+        createTable(name, "sales." + name);
+        return name;
+    }
+
+    /** The table's sync claim, taken as another replica would (as that replica's claim content). */
+    private byte[] claimAsAnotherReplica(String tableNameWithType) {
+        byte[] other = ("Task_ExternalTableSyncTask_1 of another replica " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        assertTrue(zk.claim(ZkStore.syncClaimPath(tableNameWithType), other).await().indefinitely());
+        return other;
+    }
 
     @Test
     void aSyncClaimedByAnotherReplicaIsLeftAlone() {
-        String name = Api.unique("claimed").toLowerCase();
-        Table table = IcebergFixtures.createTable(catalog, "sales", name);
-        commit(table, 1, 1, 10);
-        String t = createTable(name, "sales." + name);
-        String claim = io.sluice.coordination.ZkStore.syncClaimPath(t);
-        byte[] other = "Task_ExternalTableSyncTask_1 of another replica".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(zk.claim(claim, other).await().indefinitely());
+        String name = oneFileTable("claimed");
+        String t = name + "_OFFLINE";
+        String claim = ZkStore.syncClaimPath(t);
+        byte[] other = claimAsAnotherReplica(t);
 
         IcebergFixtures.trigger(name);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !syncs.isSyncing(t));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !syncs.isSyncing(t));
         assertEquals("IDLE", status(t).getString("status"), "the other replica's sync owns the watcher status");
         admin().get("/api/v1/pipelines/" + Api.pipeline(t).getString("id") + "/runs").then().statusCode(200)
                 .body("total", equalTo(0));
@@ -286,28 +305,21 @@ class IcebergSyncTest {
         assertEquals(10, rows(name));
     }
 
-    @jakarta.inject.Inject
-    AbandonedSyncs abandoned;
-
     @Test
     void aSyncLeftRunningByAReplicaThatStoppedIsMarkedFailed() throws Throwable {
-        String name = Api.unique("abandoned").toLowerCase();
-        Table table = IcebergFixtures.createTable(catalog, "sales", name);
-        commit(table, 1, 1, 10);
-        String t = createTable(name, "sales." + name);
+        String t = oneFileTable("abandoned") + "_OFFLINE";
         // another replica's sync, RUNNING with 1 of 3 files loaded, its claim held by its session
-        String claim = io.sluice.coordination.ZkStore.syncClaimPath(t);
-        byte[] other = "Task_ExternalTableSyncTask_2 of another replica".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(zk.claim(claim, other).await().indefinitely());
-        zk.write(io.sluice.coordination.ZkStore.watcherStatusPath(t), ("{\"tableNameWithType\":\"" + t + "\",\"status\":\"RUNNING\","
+        String claim = ZkStore.syncClaimPath(t);
+        byte[] other = claimAsAnotherReplica(t);
+        zk.write(ZkStore.watcherStatusPath(t), ("{\"tableNameWithType\":\"" + t + "\",\"status\":\"RUNNING\","
                 + "\"startTimeMs\":1000,\"endTimeMs\":0,\"filesDiscovered\":3,\"segmentsGenerated\":1,\"errorMessage\":null,"
-                + "\"checkpointValue\":null}").getBytes(java.nio.charset.StandardCharsets.UTF_8)).await().indefinitely();
+                + "\"checkpointValue\":null}").getBytes(StandardCharsets.UTF_8)).await().indefinitely();
 
-        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
+        VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
         assertEquals("RUNNING", status(t).getString("status"), "its replica still holds the claim");
 
         zk.release(claim, other).await().indefinitely(); // the replica's session ended
-        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
+        VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
         JsonPath failed = status(t);
         assertEquals("FAILED", failed.getString("status"), failed.prettify());
         assertEquals(AbandonedSyncs.WHY, failed.getString("errorMessage"));
@@ -318,7 +330,7 @@ class IcebergSyncTest {
 
         // and the next sync goes on as usual
         assertEquals("COMPLETED", sync(t).getString("status"));
-        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
+        VertxContextSupport.subscribeAndAwait(() -> abandoned.check());
         assertEquals("COMPLETED", status(t).getString("status"));
     }
 
@@ -355,7 +367,7 @@ class IcebergSyncTest {
         Api.awaitPipeline(t, Api.resources("Stopped"));
         admin().post("/v0/pipelines/" + t + "/clear").then().statusCode(202);
         Api.awaitPipeline(t, p -> "Cleared".equals(p.getString("storage_status")));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> "IDLE".equals(status(t).getString("status")));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "IDLE".equals(status(t).getString("status")));
         admin().get("/tables/" + t + "/externalTable/checkpoint").then().statusCode(200).body("checkpointValue", nullValue());
 
         admin().post("/v0/pipelines/" + t + "/start").then().statusCode(202);
