@@ -2,7 +2,6 @@ package io.sluice.external;
 
 import java.time.InstantSource;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +11,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.coordination.Leadership;
 import io.sluice.polling.CronPlan;
@@ -45,23 +43,23 @@ public class SyncSchedules {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> onTimer() {
-        if (!leadership.isLeader()) {
-            plan.clear();
-            return Uni.createFrom().voidItem();
-        }
-        ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
-        return pool.query(ACTIVE_SCHEDULED).execute().chain(rows -> {
-            Map<String, String> active = new HashMap<>();
-            rows.forEach(r -> active.put(r.getString(0), r.getString(1)));
-            return Multi.createFrom().iterable(plan.due(active, now)).onItem().transformToUniAndConcatenate(table -> sync
-                    .trigger(table).invoke(task -> LOG.infof("Table %s: scheduled %s", table, task)).replaceWithVoid()
-                    .onFailure().recoverWithItem(e -> {
-                        LOG.warnf("Table %s: scheduled sync could not start: %s", table, e.getMessage());
-                        return null;
-                    })).collect().last();
-        }).replaceWithVoid().onFailure().recoverWithItem(e -> {
-            LOG.warnf("External table schedule check failed: %s", e.getMessage());
-            return null;
-        });
+        return plan.check(leadership.isLeader(), clock.instant().atZone(ZoneOffset.UTC),
+                () -> pool.query(ACTIVE_SCHEDULED).execute().map(rows -> {
+                    Map<String, String> active = new HashMap<>();
+                    rows.forEach(r -> active.put(r.getString(0), r.getString(1)));
+                    return active;
+                }), this::trigger)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("External table schedule check failed: %s", e.getMessage());
+                    return null;
+                });
+    }
+
+    private Uni<Void> trigger(String table) {
+        return sync.trigger(table).invoke(task -> LOG.infof("Table %s: scheduled %s", table, task)).replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Table %s: scheduled sync could not start: %s", table, e.getMessage());
+                    return null;
+                });
     }
 }

@@ -5,6 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The next fire times of a changing set of cron schedules (Quartz syntax, UTC), checked on a timer:
@@ -33,6 +38,21 @@ public final class CronPlan<K> {
             }
         });
         return due;
+    }
+
+    /**
+     * One check of a timer that fires on the leader only: on the leader, reads the {@code active}
+     * schedules (key to cron) and fires each key due at {@code now}, one after another; elsewhere,
+     * forgets every plan (so that a replica becoming leader starts from the next fire times).
+     */
+    public Uni<Void> check(boolean leader, ZonedDateTime now, Supplier<Uni<Map<K, String>>> active,
+            Function<K, Uni<Void>> fire) {
+        if (!leader) {
+            clear();
+            return Uni.createFrom().voidItem();
+        }
+        return active.get().chain(schedules -> Multi.createFrom().iterable(due(schedules, now))
+                .onItem().transformToUniAndConcatenate(fire::apply).collect().last()).replaceWithVoid();
     }
 
     /** Forgets every plan (leadership lost). */

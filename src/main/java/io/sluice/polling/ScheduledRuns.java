@@ -18,7 +18,6 @@ import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.SluiceException;
 import io.sluice.coordination.Leadership;
@@ -52,19 +51,12 @@ public class ScheduledRuns {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> onTimer() {
-        if (!leadership.isLeader()) {
-            plan.clear();
-            return Uni.createFrom().voidItem();
-        }
-        ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
-        return pool.query(ACTIVE_SCHEDULED).execute()
-                .chain(rows -> {
+        return plan.check(leadership.isLeader(), clock.instant().atZone(ZoneOffset.UTC),
+                () -> pool.query(ACTIVE_SCHEDULED).execute().map(rows -> {
                     Map<UUID, String> active = new HashMap<>();
                     rows.forEach(r -> active.put(r.getUUID(0), r.getString(2)));
-                    return Multi.createFrom().iterable(plan.due(active, now))
-                            .onItem().transformToUniAndConcatenate(this::trigger).collect().last();
-                })
-                .replaceWithVoid()
+                    return active;
+                }), this::trigger)
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("Schedule check failed: %s", e.getMessage());
                     return null;

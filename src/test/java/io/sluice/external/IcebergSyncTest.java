@@ -335,6 +335,34 @@ class IcebergSyncTest {
     }
 
     @Test
+    void anActiveTableIsSyncedOnItsCronScheduleAndAStoppedOneIsNot() {
+        String name = Api.unique("cron").toLowerCase();
+        Table table = IcebergFixtures.createTable(catalog, "sales", name);
+        long first = commit(table, 1, 1, 10);
+        Map<String, String> task = jdbcTask(CATALOG, "file:" + warehouse, "sales." + name);
+        task.put("catalog.jdbc.schema-version", "V1");
+        task.put("schedule", "* * * * * ?"); // every second
+        admin().body(tableConfig(name, task)).post("/tables").then().statusCode(201);
+        String t = name + "_OFFLINE";
+        Api.awaitPipeline(t, p -> "Running".equals(p.getString("deployment_runtime_status")));
+
+        JsonPath scheduled = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> status(t), s -> "COMPLETED".equals(s.getString("status")));
+        assertEquals(Long.toString(first), scheduled.getString("checkpointValue"), "synced without a trigger");
+        assertEquals(10, rows(name));
+
+        admin().post("/v0/pipelines/" + t + "/stop?force=true").then().statusCode(202);
+        Api.awaitPipeline(t, Api.resources("Stopped"));
+        // a sync the schedule started just before the stop ends first
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(30)).until(() -> !syncs.isSyncing(t));
+        long afterStop = status(t).getLong("startTimeMs");
+        commit(table, 11, 1, 10);
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> status(t).getLong("startTimeMs") == afterStop);
+        assertEquals(10, rows(name), "a stopped table's schedule does not fire");
+    }
+
+    @Test
     void tablesAreListedShownAndDeletedWithEverythingTheyLoaded() {
         String name = Api.unique("listed").toLowerCase();
         Table table = IcebergFixtures.createTable(catalog, "sales", name);

@@ -207,6 +207,24 @@ class RunsTest {
     }
 
     @Test
+    void anActivePipelineRunsOnItsCronSchedule() {
+        String table = Api.unique("cron_t").toLowerCase();
+        Map<String, Object> body = pipeline(Api.localConnector(root), "cron/", table, "append");
+        body.put("schedule", "* * * * * ?"); // every second
+        String id = create(body);
+        String name = RunApi.nameOf(id);
+        write(root.resolve("cron"), "part1.csv", csv(1, 40, 0));
+        admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
+
+        String runId = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin().get("/api/v1/pipelines/" + id + "/runs").then().statusCode(200)
+                        .extract().<String>path("runs.find { it.trigger == 'schedule' }.id"), java.util.Objects::nonNull);
+        assertEquals("completed", awaitRun(id, runId).getString("status"));
+        assertEquals(40, TestDatabase.count("SELECT count(*) FROM sluice_data." + table));
+        admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
+    }
+
+    @Test
     void touchFilePollingStartsARunAndCleansUpAfterIt() {
         String connector = Api.localConnector(root);
         String table = Api.unique("polled_t").toLowerCase();
