@@ -54,7 +54,7 @@ public class ExternalTableSync {
     private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
     private static final String RUN_STATE = """
             SELECT r.status, r.error_message,
-                   (SELECT count(*) FROM sluice.segment s WHERE s.pipeline_id = r.pipeline_id AND s.run_id = r.id)
+                   (SELECT count(*) FROM sluice.segment s WHERE s.pipeline_id = r.pipeline_id AND s.run_id = r.id AND s.state = 'loaded')
             FROM sluice.run r WHERE r.id = $1""";
 
     @Inject
@@ -171,20 +171,11 @@ public class ExternalTableSync {
             Checkpoint checkpoint = await(watcher.checkpoint(name));
             Plan plan = config.iceberg() ? icebergPlan(table, config, checkpoint) : s3Plan(table, config, checkpoint);
             Set<String> loaded = loaded(table.pipelineId, plan.files().keySet());
-            List<SourceFile> todo = new ArrayList<>();
-            Map<String, Long> rows = new LinkedHashMap<>();
-            plan.files().forEach((file, count) -> {
-                if (!loaded.contains(file.path())) {
-                    todo.add(file);
-                    if (count != null) {
-                        rows.put(file.path(), count);
-                    }
-                }
-            });
+            List<SourceFile> todo = plan.files().keySet().stream().filter(f -> !loaded.contains(f.path())).toList();
             segments = loaded.size();
             status = WatcherStatus.running(name, start, plan.files().size()).progress(segments);
             await(watcher.write(status));
-            Run run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo, rows));
+            Run run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo));
             String[] outcome = watch(run.id, status, loaded.size());
             segments = loaded.size() + Integer.parseInt(outcome[2]);
             if ("completed".equals(outcome[0]) || "completed_with_errors".equals(outcome[0])) {
@@ -268,7 +259,7 @@ public class ExternalTableSync {
             return loaded;
         }
         String[] paths = files.stream().map(SourceFile::path).toArray(String[]::new);
-        pool.preparedQuery("SELECT source_path FROM sluice.segment WHERE pipeline_id = $1 AND source_path = ANY($2)")
+        pool.preparedQuery("SELECT source_path FROM sluice.segment WHERE pipeline_id = $1 AND source_path = ANY($2) AND state = 'loaded'")
                 .execute(Tuple.of(pipelineId, paths)).await().indefinitely()
                 .forEach(r -> loaded.add(r.getString(0)));
         return loaded;

@@ -12,6 +12,9 @@ import com.cronutils.parser.CronParser;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.sluice.api.SluiceException;
+import io.sluice.pipeline.program.Compilation;
+import io.sluice.pipeline.program.ProgramCompiler;
+import io.sluice.pipeline.program.Provenance;
 import io.sluice.format.Formats;
 import io.sluice.pipeline.spec.PipelineRequest;
 import io.sluice.pipeline.spec.PollingSpec;
@@ -60,6 +63,25 @@ final class PipelineSpecValidator {
             r.validation().forEach(PipelineSpecValidator::rules);
         }
         runtimeConfig(r.runtimeConfig());
+        if (r.programCode() != null) {
+            reservedColumns(r.programCode());
+        }
+    }
+
+    /**
+     * Columns named like Sluice's provenance columns would be overwritten by them: refused at save.
+     * Any other problem with the program is the compiler's to report (program_status SqlError).
+     */
+    private static void reservedColumns(String programCode) {
+        if (ProgramCompiler.compile(programCode) instanceof Compilation.Success compiled) {
+            compiled.table().columns().stream().map(c -> c.name()).filter(Provenance::isReserved).findFirst()
+                    .ifPresent(column -> {
+                        throw SluiceException.badRequest("ReservedColumnName", "Column \"" + column
+                                + "\" uses the prefix " + Provenance.PREFIX + ", which Sluice reserves for the provenance"
+                                + " columns it adds to every target table (" + String.join(", ", Provenance.COLUMNS) + ")",
+                                Map.of("column", column));
+                    });
+        }
     }
 
     static void cron(String expression) {

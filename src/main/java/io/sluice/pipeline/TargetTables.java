@@ -8,8 +8,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.pipeline.program.ExistingColumn;
+import io.sluice.pipeline.program.Provenance;
 import io.sluice.pipeline.program.TableSpec;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -68,6 +70,7 @@ public class TargetTables {
                         ? conn.query(table.createTableSql(schema())).execute()
                                 .chain(() -> conn.query("COMMENT ON TABLE " + qualified(table.name()) + " IS '"
                                         + OWNER_MARK + pipelineId + "'").execute())
+                                .chain(() -> addProvenance(conn, table.name(), List.of()))
                                 .replaceWith(List.<String>of())
                         : owner(conn, table.name()).chain(owner -> owner != null && !owner.equals(pipelineId)
                                 ? Uni.createFrom().item(List.of("table was created by another pipeline (" + owner + ")"))
@@ -80,9 +83,24 @@ public class TargetTables {
                                 })))
                 .chain(differences -> differences.isEmpty()
                         // Proves the table can be read now (waits for, then times out on, exclusive locks).
-                        ? conn.query("SELECT 1 FROM " + qualified(table.name()) + " LIMIT 0").execute()
+                        ? existingColumns(conn, table.name()).chain(existing -> addProvenance(conn, table.name(), existing))
+                                .chain(() -> conn.query("SELECT 1 FROM " + qualified(table.name()) + " LIMIT 0").execute())
                                 .replaceWith(differences)
                         : Uni.createFrom().item(differences)));
+    }
+
+    /**
+     * Gives the table the {@link Provenance} columns and their index, unless it has them: tables
+     * created before provenance existed, or created by someone else and adopted, get them here.
+     */
+    private Uni<Void> addProvenance(SqlConnection conn, String table, List<ExistingColumn> existing) {
+        if (existing.stream().anyMatch(c -> c.name().equals(Provenance.FILE_ID))) {
+            return Uni.createFrom().voidItem();
+        }
+        String index = (table.length() > 40 ? table.substring(0, 40) : table) + "_sluice_file_idx";
+        return Multi.createFrom().iterable(Provenance.addTo(qualified(table), index))
+                .onItem().transformToUniAndConcatenate(sql -> conn.query(sql).execute())
+                .collect().last().replaceWithVoid();
     }
 
     /**

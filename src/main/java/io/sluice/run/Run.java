@@ -54,6 +54,9 @@ public class Run extends PanacheEntityBase {
     public String errorMessage;
     @Column(name = "source_prefix")
     public String sourcePrefix;
+    /** JSON list of the files the run is about, or null for its source's listing (see migration V7). */
+    @Column(name = "source_files")
+    public String sourceFiles;
 
     public RunStatus runStatus() {
         return RunStatus.fromWire(status);

@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,46 +27,26 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.SluiceConfig;
-import io.sluice.coordination.Leadership;
 import io.sluice.format.ByteRange;
 import io.sluice.format.Formats;
-import io.sluice.format.RowBatch;
-import io.sluice.format.RowError;
-import io.sluice.format.RowReader;
-import io.sluice.load.BatchBinding;
-import io.sluice.load.InsertStatement;
-import io.sluice.load.UpsertDeduplication;
-import io.sluice.pipeline.PipelineJson;
 import io.sluice.pipeline.TargetTables;
 import io.sluice.pipeline.spec.SourceFormat;
+import io.sluice.run.RunPlanner.Action;
+import io.sluice.run.RunPlanner.Decision;
 import io.sluice.source.SourceFile;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Executes runs: plans partitions over the source files not yet loaded, pre-scans row counts,
- * then streams each partition's files through a {@link RowReader} into set-based inserts, one
- * transaction per batch that also advances the partition's checkpoint, the run's counters and the
- * row errors. A file finished is recorded as a segment, so it is never loaded twice. Blocking work
- * (reading, parsing) runs on the run threads; each batch waits for its commit, which is the
- * back-pressure from PostgreSQL to the readers.
+ * Executes runs: plans the run from the source's files and the ledger ({@link RunPlanner}), writes
+ * the plan in one transaction, counts rows, loads the partitions in parallel ({@link PartitionLoader}),
+ * and for replace swaps the loaded staging table in. Blocking work runs on the run threads.
  */
 @ApplicationScoped
 public class RunExecutor {
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
-    private static final TypeReference<List<SourceFile>> FILES = new TypeReference<>() {
-    };
-    private static final String PARTITIONS = """
-            SELECT index, status, files, total_rows, rows, file_index, file_row, range_start, range_end, first_row
-            FROM sluice.run_partition WHERE run_id = $1 ORDER BY index""";
 
     @Inject
     Pool pool;
@@ -73,15 +55,17 @@ public class RunExecutor {
     @Inject
     TargetTables tables;
     @Inject
-    PipelineJson json;
-    @Inject
     RunConfig config;
     @Inject
     SluiceConfig sluice;
     @Inject
     RunService runs;
     @Inject
-    Leadership leadership;
+    RunStore store;
+    @Inject
+    FileLedger ledger;
+    @Inject
+    PartitionLoader loader;
     @Inject
     jakarta.enterprise.event.Event<RunFinished> finished;
 
@@ -111,52 +95,20 @@ public class RunExecutor {
         return active.contains(runId);
     }
 
-    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> heartbeat() {
-        if (active.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return pool.preparedQuery("UPDATE sluice.run SET heartbeat_at = now() WHERE id = ANY($1)")
-                .execute(Tuple.of(active.toArray(new UUID[0]))).replaceWithVoid()
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Run heartbeat failed: %s", e.getMessage());
-                    return null;
-                });
+    UUID[] activeRuns() {
+        return active.toArray(new UUID[0]);
     }
 
     /**
-     * Runs whose replica died (no heartbeat) are failed, so they can be retried from their
-     * checkpoints; the staging table of a replace run goes with it (its retry starts over).
+     * Graceful shutdown: partitions stop after the batch they are committing, and their runs end
+     * failed and interrupted, resumed from those checkpoints once Sluice runs again.
      */
-    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> failAbandoned() {
-        if (!leadership.isLeader()) {
-            return Uni.createFrom().voidItem();
-        }
-        return pool.preparedQuery("""
-                UPDATE sluice.run SET status = 'failed', finished_at = now(),
-                    error_message = 'Interrupted: the process running it stopped; retry to resume from its checkpoint'
-                WHERE status IN ('pending', 'running') AND heartbeat_at < now() - make_interval(secs => $1)
-                  AND NOT (id = ANY($2)) RETURNING id, load_strategy""")
-                .execute(Tuple.of((double) config.heartbeatTimeout().toSeconds(), active.toArray(new UUID[0])))
-                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(r -> {
-                    LOG.warnf("Run %s was abandoned by its process: marked failed", r.getUUID(0));
-                    return "replace".equals(r.getString(1)) ? tables.dropStaging(r.getUUID(0)) : Uni.createFrom().voidItem();
-                })
-                .collect().last().replaceWithVoid()
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Marking abandoned runs failed: %s", e.getMessage());
-                    return null;
-                });
-    }
-
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         threads.shutdown();
         try {
             if (!threads.awaitTermination(20, TimeUnit.SECONDS)) {
-                LOG.warn("Runs still executing at shutdown; they will be marked failed and can be retried");
+                LOG.warn("Runs still executing at shutdown; they are marked interrupted and resumed at the next start");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -171,12 +123,13 @@ public class RunExecutor {
             job = jobs.load(runId);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Run %s cannot start", runId);
-            finish(runId, RunStatus.FAILED, "Cannot start: " + message(e));
+            awaitQuietly(store.finish(runId, RunStatus.FAILED, "Cannot start: " + message(e), false));
             return;
         }
         Path scratch = sluice.dataDir().resolve("tmp").resolve("run-" + runId);
+        PartitionLoader.Shared shared = new PartitionLoader.Shared(scratch, new ConcurrentHashMap<>(), () -> stopping);
         try {
-            if (!markRunning(runId)) {
+            if (!await(store.markRunning(runId))) {
                 return;
             }
             LOG.infof("Run %s of pipeline %s started (%s, %d partition(s))", runId, job.pipelineName(), job.strategy(), job.partitions());
@@ -186,44 +139,300 @@ public class RunExecutor {
                         + String.join("; ", differences));
             }
             jobs.markStorageInUse(job);
-            List<PartitionState> partitions = partitions(runId);
-            if (partitions.isEmpty()) {
-                partitions = plan(job);
-            }
-            Map<String, Path> downloads = new ConcurrentHashMap<>();
-            prescan(job, partitions, scratch, downloads);
+            Planned planned = await(store.isPlanned(runId)) ? new Planned(await(store.partitions(runId)), Map.of(), 0)
+                    : plan(job, shared);
+            prescan(job, planned, shared);
             String target = tables.qualified(job.table().name());
             if (job.replace()) {
                 await(tables.dropStaging(runId).chain(() -> tables.createStaging(job.table().name(), runId)));
                 target = tables.qualified(TargetTables.stagingName(runId));
             }
-            runPartitions(job, partitions, target, scratch, downloads);
-            recordSplitSegments(job, partitions);
+            runPartitions(job, planned.partitions(), target, shared);
             if (job.replace()) {
-                swapIn(job, partitions);
+                swapIn(job, planned.partitions());
             }
-            long[] counts = counts(runId);
+            stillRejected(job, planned.skipped());
+            long[] counts = await(store.counts(runId));
             RunStatus status = counts[1] > 0 ? RunStatus.COMPLETED_WITH_ERRORS : RunStatus.COMPLETED;
             log(runId, "load", "Loaded " + (counts[0] - counts[1] - counts[2]) + " rows (" + counts[1] + " failed, "
                     + counts[2] + " skipped)");
-            finish(runId, status, null);
+            awaitQuietly(store.finish(runId, status, null, false));
             announce(new RunFinished(runId, job.pipelineId(), job.trigger(), status, job.store(), job.prefix(),
-                    partitions.stream().flatMap(p -> p.files().stream()).distinct().toList(), origin(runId)));
+                    files(planned.partitions()), await(store.origin(runId))));
             LOG.infof("Run %s of pipeline %s ended %s: %d rows processed, %d failed, %d skipped", runId,
                     job.pipelineName(), status, counts[0], counts[1], counts[2]);
         } catch (Exception e) {
             if (!(e instanceof RunFailure)) {
                 LOG.errorf(e, "Run %s failed", runId);
             }
-            String why = stopping ? "Sluice stopped during the run; retry it to resume from its checkpoint" : message(e);
+            boolean interrupted = stopping;
+            String why = interrupted ? "Interrupted: Sluice stopped during the run; it is resumed from its checkpoints"
+                    + " when Sluice runs again" : message(e);
             log(runId, "error", why);
             if (job.replace()) {
                 awaitQuietly(tables.dropStaging(runId));
             }
-            finish(runId, RunStatus.FAILED, why);
+            awaitQuietly(store.finish(runId, RunStatus.FAILED, why, interrupted));
             LOG.warnf("Run %s of pipeline %s failed: %s", runId, job.pipelineName(), why);
         } finally {
             deleteScratch(scratch);
+        }
+    }
+
+    /** The run's partitions, and the files it skipped as loaded already (with their segments). */
+    private record Planned(List<RunStore.Partition> partitions, Map<SourceFile, LedgerEntry> skipped, long doneBefore) {
+    }
+
+    /**
+     * Decides what to do with each file, cuts large CSV files into byte ranges, and writes it all
+     * (segments and checkpoints of new files, the partitions) in one transaction with the run marked
+     * planned: a run whose plan did not commit has none, and plans again when retried.
+     */
+    private Planned plan(RunJob job, PartitionLoader.Shared shared) throws IOException {
+        List<SourceFile> files = sourceFiles(job);
+        Map<String, List<LedgerEntry>> known = await(ledger.of(job.pipelineId(),
+                files.stream().map(SourceFile::path).toArray(String[]::new)));
+        List<Decision> decisions;
+        try {
+            decisions = RunPlanner.decideAll(files, known, job.replace());
+        } catch (RunPlanner.Unreplaceable e) {
+            throw new RunFailure(e.getMessage());
+        }
+        Map<SourceFile, LedgerEntry> skipped = new LinkedHashMap<>();
+        decisions.stream().filter(d -> d.action() == Action.SKIP).forEach(d -> skipped.put(d.file(), d.current().get()));
+        // A retry takes up the original run's files: those loaded already count as resumed, whole.
+        long resumed = job.retryOf() == null ? 0 : skipped.values().stream().mapToLong(LedgerEntry::rows).sum();
+        List<Decision> todo = decisions.stream().filter(d -> d.action() != Action.SKIP).toList();
+        int[] pieces = RunPlanner.pieces(todo.stream().map(Decision::file).toList(),
+                todo.stream().map(d -> d.action() == Action.LOAD && job.format() == SourceFormat.CSV && !job.segmentPerTransaction())
+                        .toList(), job.partitions(), config.splitMinSize().asLongValue());
+        List<List<ByteRange>> ranges = new ArrayList<>();
+        for (int i = 0; i < todo.size(); i++) {
+            ranges.add(pieces[i] == 1 ? null : split(job, todo.get(i).file(), pieces[i]));
+        }
+        List<PlannedFile> work = new ArrayList<>();
+        long committedParts = 0; // rows of ranges finished before: in the run's total, though no partition reads them
+        try (BlockingTransaction tx = BlockingTransaction.begin(pool)) {
+            for (int i = 0; i < todo.size(); i++) {
+                Decision d = todo.get(i);
+                SourceFile f = d.file();
+                if (job.replace()) {
+                    long id = await(ledger.newId());
+                    if (ranges.get(i) == null) {
+                        work.add(PlannedFile.whole(f, id, false, List.of(), 0));
+                    } else {
+                        ranges.get(i).forEach(r -> work.add(PlannedFile.range(f, id, r, 0)));
+                    }
+                    continue;
+                }
+                if (d.action() == Action.RESUME) {
+                    LedgerEntry current = d.current().get();
+                    tx.run(conn -> ledger.forget(conn, d.replaces()));
+                    for (LedgerEntry.Part p : current.parts()) {
+                        resumed += p.consumed();
+                        if (p.done()) {
+                            committedParts += p.consumed();
+                        } else {
+                            work.add(p.isRange()
+                                    ? PlannedFile.range(f, current.id(), new ByteRange(p.rangeStart(), p.rangeEnd(),
+                                            p.firstRow(), p.rangeRows()), p.consumed())
+                                    : PlannedFile.whole(f, current.id(), false, List.of(), p.consumed()));
+                        }
+                    }
+                    continue;
+                }
+                boolean replacing = d.action() == Action.REPLACE;
+                if (!replacing) {
+                    tx.run(conn -> ledger.forget(conn, d.replaces()));
+                }
+                long id = d.current().isPresent() ? d.current().get().id()
+                        : tx.run(conn -> ledger.insert(conn, job.pipelineId(), f, job.runId()));
+                if (ranges.get(i) == null) {
+                    tx.run(conn -> ledger.insertPart(conn, id, null));
+                    work.add(PlannedFile.whole(f, id, replacing || job.segmentPerTransaction(),
+                            replacing ? d.replaces() : List.of(), 0));
+                } else {
+                    for (ByteRange r : ranges.get(i)) {
+                        tx.run(conn -> ledger.insertPart(conn, id, r));
+                        work.add(PlannedFile.range(f, id, r, 0));
+                    }
+                }
+            }
+            List<RunStore.Partition> partitions = partitions(work, job.partitions());
+            long resumedRows = resumed;
+            tx.run(conn -> store.insertPlan(conn, job.runId(), partitions, resumedRows, files));
+            tx.commit();
+            logPlan(job, files, decisions, work, resumedRows);
+            return new Planned(partitions, skipped, committedParts);
+        }
+    }
+
+    /** The files the run is about: a sync's (chosen by its catalog), a retried run's as they are now, or the source's. */
+    private List<SourceFile> sourceFiles(RunJob job) {
+        if (job.segmentPerTransaction() && job.sourceFiles() != null) {
+            return job.sourceFiles();
+        }
+        List<SourceFile> listed = await(job.store().list(job.prefix(), job.pattern())).stream()
+                .filter(f -> job.touchFile() == null || !f.name().equals(fileName(job.touchFile())))
+                .toList();
+        if (job.sourceFiles() == null) {
+            return listed;
+        }
+        Set<String> wanted = new HashSet<>(job.sourceFiles().stream().map(SourceFile::path).toList());
+        List<SourceFile> kept = listed.stream().filter(f -> wanted.contains(f.path())).toList();
+        if (kept.size() < wanted.size()) {
+            Set<String> gone = new HashSet<>(wanted);
+            kept.forEach(f -> gone.remove(f.path()));
+            log(job.runId(), "extract", "Gone from the source since the original run, not loaded: " + String.join(", ", gone));
+        }
+        return kept;
+    }
+
+    private List<ByteRange> split(RunJob job, SourceFile file, int pieces) throws IOException {
+        try (var in = job.store().open(file)) {
+            List<ByteRange> ranges = Formats.splitCsv(job.options(), in, file.size(), pieces);
+            log(job.runId(), "extract", "Split " + file.path() + " (" + file.size() + " bytes, " + ranges.stream()
+                    .mapToLong(ByteRange::rows).sum() + " rows) into " + ranges.size() + " byte ranges at record boundaries");
+            return ranges;
+        }
+    }
+
+    /** Pieces over partitions by size; a partition left without work is completed at once. */
+    private static List<RunStore.Partition> partitions(List<PlannedFile> work, int count) {
+        List<List<PlannedFile>> split = PartitionPlan.split(work, count, PlannedFile::bytes,
+                f -> f.path() + '\u0000' + String.format("%020d", f.partKey()));
+        List<RunStore.Partition> partitions = new ArrayList<>();
+        for (int i = 0; i < split.size(); i++) {
+            List<PlannedFile> files = split.get(i);
+            Long total = !files.isEmpty() && files.stream().allMatch(f -> f.rangeRows() != null)
+                    ? files.stream().mapToLong(PlannedFile::rangeRows).sum() : null;
+            long resumed = files.stream().mapToLong(PlannedFile::resumedFrom).sum();
+            partitions.add(new RunStore.Partition(i, files.isEmpty() ? "completed" : "pending", files, total, resumed, 0));
+        }
+        return partitions;
+    }
+
+    private void logPlan(RunJob job, List<SourceFile> files, List<Decision> decisions, List<PlannedFile> work, long resumed) {
+        long skipped = decisions.stream().filter(d -> d.action() == Action.SKIP).count();
+        StringBuilder sb = new StringBuilder("Found " + files.size() + " file(s)"
+                + (job.sourceFiles() == null ? " under '" + job.prefix() + "'" : ""));
+        if (skipped > 0) {
+            sb.append(", ").append(skipped).append(" already loaded");
+        }
+        long ranged = work.stream().filter(f -> f.rangeStart() != null).count();
+        if (ranged > 0) {
+            sb.append("; ").append(ranged).append(" partition piece(s) read byte ranges of a large file");
+        }
+        log(job.runId(), "extract", sb.toString());
+        for (Decision d : decisions) {
+            if (d.action() == Action.RESUME) {
+                log(job.runId(), "extract", "Resuming " + d.file().path() + ": its rows up to the last committed one are in");
+            } else if (d.action() == Action.REPLACE) {
+                log(job.runId(), "extract", d.file().path() + " changed since it was read (now ETag " + d.file().etag()
+                        + "): its earlier rows are replaced by the current version's in one transaction");
+            }
+        }
+        if (resumed > 0) {
+            LOG.infof("Run %s resumes %d committed rows", job.runId(), resumed);
+        }
+    }
+
+    /** A retry over files unchanged since: the rows they rejected are still missing, and the run says so. */
+    private void stillRejected(RunJob job, Map<SourceFile, LedgerEntry> skipped) {
+        if (job.retryOf() == null || skipped.isEmpty()) {
+            return;
+        }
+        List<String> paths = new ArrayList<>();
+        long rejected = 0;
+        for (var e : skipped.entrySet()) {
+            if (e.getValue().failedRows() > 0) {
+                paths.add(e.getKey().path());
+                rejected += e.getValue().failedRows();
+                log(job.runId(), "load", e.getKey().path() + " is unchanged since it was loaded: its " + e.getValue().failedRows()
+                        + " rejected row(s) are still not in the table; fix the file and run again to load them");
+            }
+        }
+        if (rejected > 0) {
+            long missing = rejected;
+            await(store.copyErrors(job.retryOf(), job.runId(), paths)
+                    .chain(() -> pool.withTransaction(conn -> store.count(conn, job.runId(), 0, missing, 0))));
+        }
+    }
+
+    /** totalRows (resumed rows included): ranges know theirs; Parquet footers, or a cheap count of CSV/JSONL records. */
+    private void prescan(RunJob job, Planned planned, PartitionLoader.Shared shared) throws IOException {
+        long total = planned.doneBefore() + (job.retryOf() == null ? 0
+                : planned.skipped().values().stream().mapToLong(LedgerEntry::rows).sum());
+        for (RunStore.Partition p : planned.partitions()) {
+            if (p.totalRows() != null) {
+                total += p.totalRows();
+                continue;
+            }
+            long partTotal = 0;
+            for (PlannedFile f : p.files()) {
+                partTotal += f.rangeRows() != null ? f.rangeRows() : countRows(job, f, shared);
+            }
+            await(store.partitionTotal(job.runId(), p.index(), partTotal));
+            total += partTotal;
+        }
+        await(store.runTotal(job.runId(), total));
+        log(job.runId(), "extract", "Read " + total + " rows from source");
+    }
+
+    private long countRows(RunJob job, PlannedFile piece, PartitionLoader.Shared shared) throws IOException {
+        if (job.format() == SourceFormat.PARQUET) {
+            return Formats.parquetRowCount(local(job, piece.file(), shared));
+        }
+        try (var in = job.store().open(piece.file())) {
+            return Formats.countRows(job.format(), job.options(), in);
+        }
+    }
+
+    static Path local(RunJob job, SourceFile f, PartitionLoader.Shared shared) throws IOException {
+        Path known = shared.downloads().get(f.path());
+        if (known != null) {
+            return known;
+        }
+        Files.createDirectories(shared.scratch());
+        // Temporary copies live in the run's scratch directory, deleted with it when the run ends.
+        Path local = job.store().download(f, shared.scratch()).path();
+        shared.downloads().put(f.path(), local);
+        return local;
+    }
+
+    private void runPartitions(RunJob job, List<RunStore.Partition> partitions, String target,
+            PartitionLoader.Shared shared) throws Exception {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        PartitionLoader.Shared run = new PartitionLoader.Shared(shared.scratch(), shared.downloads(),
+                () -> cancelled.get() || stopping);
+        PartitionLoader.Target into = loader.target(job, target, job.upsert() ? runStartXid() : null);
+        List<Future<?>> futures = new ArrayList<>();
+        for (RunStore.Partition p : partitions) {
+            if (!"completed".equals(p.status())) {
+                futures.add(threads.submit(() -> {
+                    try {
+                        loader.load(job, p, into, run);
+                    } catch (Exception e) {
+                        cancelled.set(true);
+                        awaitQuietly(store.partitionStatus(job.runId(), p.index(), "failed"));
+                        throw e;
+                    }
+                    return null;
+                }));
+            }
+        }
+        Exception first = null;
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null || first instanceof Cancelled) {
+                    first = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -240,15 +449,17 @@ public class RunExecutor {
         return row.getBoolean(0) ? row.getString(1) : null;
     }
 
-    /** The trigger of the run this one retries, followed back to the first. */
-    private String origin(UUID runId) {
-        return await(pool.preparedQuery("""
-                WITH RECURSIVE chain AS (
-                    SELECT id, trigger, retry_of, 0 AS depth FROM sluice.run WHERE id = $1
-                    UNION ALL
-                    SELECT r.id, r.trigger, r.retry_of, c.depth + 1 FROM sluice.run r JOIN chain c ON r.id = c.retry_of)
-                SELECT trigger FROM chain ORDER BY depth DESC LIMIT 1""").execute(Tuple.of(runId)))
-                .iterator().next().getString(0);
+    /** Replace: the loaded staging table becomes the target, and the run's files its only segments. */
+    private void swapIn(RunJob job, List<RunStore.Partition> partitions) {
+        List<PlannedFile> files = partitions.stream().flatMap(p -> p.files().stream())
+                .sorted(Comparator.comparing(PlannedFile::path)).toList();
+        await(tables.swapInStaging(job.table().name(), job.runId(), config.tableLockTimeout(),
+                conn -> ledger.replaceAll(conn, job.pipelineId(), job.runId(), files, Map.of())));
+        log(job.runId(), "load", "Replaced the contents of " + tables.qualified(job.table().name()) + " atomically");
+    }
+
+    private static List<SourceFile> files(List<RunStore.Partition> partitions) {
+        return partitions.stream().flatMap(p -> p.files().stream()).map(PlannedFile::file).distinct().toList();
     }
 
     /** Observers (polling's clean-up) run now; their failure does not change the run's outcome. */
@@ -261,382 +472,8 @@ public class RunExecutor {
         }
     }
 
-    private boolean markRunning(UUID runId) {
-        int updated = await(pool.preparedQuery("""
-                UPDATE sluice.run SET status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now()
-                WHERE id = $1 AND status = 'pending'""").execute(Tuple.of(runId))).rowCount();
-        return updated == 1;
-    }
-
-    private List<PartitionState> plan(RunJob job) throws IOException {
-        List<SourceFile> listed = await(job.store().list(job.prefix(), job.pattern())).stream()
-                .filter(f -> job.touchFile() == null || !fileName(f.path()).equals(fileName(job.touchFile())))
-                .toList();
-        List<SourceFile> files = listed;
-        if (!job.replace()) {
-            Set<String> loaded = loadedSegments(job.pipelineId());
-            files = listed.stream().filter(f -> !loaded.contains(f.path() + "\n" + f.etag())).toList();
-        }
-        List<PartitionState> ranged = splitLargeFiles(job, files);
-        if (ranged != null) {
-            log(job.runId(), "extract", "Found " + listed.size() + " file(s) under '" + job.prefix() + "'; "
-                    + ranged.stream().filter(p -> p.range() != null).count() + " partition(s) read byte ranges of a large file");
-            return ranged;
-        }
-        List<List<SourceFile>> split = PartitionPlan.split(files, job.partitions());
-        List<PartitionState> states = new ArrayList<>();
-        for (int i = 0; i < split.size(); i++) {
-            await(pool.preparedQuery("INSERT INTO sluice.run_partition (run_id, index, status, files) VALUES ($1, $2, $3, $4)")
-                    .execute(Tuple.of(job.runId(), i, split.get(i).isEmpty() ? "completed" : "pending",
-                            json.write(split.get(i)))));
-            states.add(new PartitionState(i, split.get(i).isEmpty() ? "completed" : "pending", split.get(i), null, 0, 0, 0, null));
-        }
-        log(job.runId(), "extract", "Found " + listed.size() + " file(s) under '" + job.prefix() + "'"
-                + (listed.size() == files.size() ? "" : ", " + (listed.size() - files.size()) + " already loaded"));
-        return states;
-    }
-
-    /**
-     * When a CSV run has more partitions than files, large files are cut into byte ranges at record
-     * boundaries (one parsing pass, which also counts their rows), each range a partition of its
-     * own, so that one large file still loads on every partition. Null when nothing is cut.
-     */
-    private List<PartitionState> splitLargeFiles(RunJob job, List<SourceFile> files) throws IOException {
-        if (job.format() != SourceFormat.CSV || files.isEmpty() || files.size() >= job.partitions()) {
-            return null;
-        }
-        long minSize = config.splitMinSize().asLongValue();
-        int[] pieces = new int[files.size()];
-        java.util.Arrays.fill(pieces, 1);
-        for (int extra = job.partitions() - files.size(); extra > 0; extra--) {
-            int best = -1;
-            for (int i = 0; i < pieces.length; i++) {
-                long next = files.get(i).size() / (pieces[i] + 1);
-                if (next >= minSize && (best < 0 || next > files.get(best).size() / (pieces[best] + 1))) {
-                    best = i;
-                }
-            }
-            if (best < 0) {
-                break;
-            }
-            pieces[best]++;
-        }
-        if (java.util.Arrays.stream(pieces).allMatch(n -> n == 1)) {
-            return null;
-        }
-        List<PartitionState> states = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            SourceFile file = files.get(i);
-            if (pieces[i] == 1) {
-                states.add(new PartitionState(states.size(), "pending", List.of(file), null, 0, 0, 0, null));
-                continue;
-            }
-            List<ByteRange> ranges;
-            try (var in = job.store().open(file)) {
-                ranges = Formats.splitCsv(job.options(), in, file.size(), pieces[i]);
-            }
-            for (ByteRange r : ranges) {
-                states.add(new PartitionState(states.size(), "pending", List.of(file), r.rows(), 0, 0, 0, r));
-            }
-            log(job.runId(), "extract", "Split " + file.path() + " (" + file.size() + " bytes, " + ranges.stream()
-                    .mapToLong(ByteRange::rows).sum() + " rows) into " + ranges.size() + " byte ranges at record boundaries");
-        }
-        for (int i = states.size(); i < job.partitions(); i++) {
-            states.add(new PartitionState(i, "completed", List.of(), null, 0, 0, 0, null));
-        }
-        for (PartitionState p : states) {
-            ByteRange r = p.range();
-            await(pool.preparedQuery("""
-                    INSERT INTO sluice.run_partition (run_id, index, status, files, total_rows, range_start, range_end, first_row)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
-                    .execute(Tuple.from(java.util.Arrays.asList(job.runId(), p.index(), p.status(), json.write(p.files()),
-                            p.totalRows(), r == null ? null : r.start(), r == null ? null : r.end(),
-                            r == null ? null : r.firstRow()))));
-        }
-        return states;
-    }
-
-    /** A file cut into ranges becomes a segment once every range is loaded (the ranges' commits are its rows). */
-    private void recordSplitSegments(RunJob job, List<PartitionState> partitions) {
-        if (job.replace()) {
-            return;
-        }
-        Map<SourceFile, Long> rows = new java.util.LinkedHashMap<>();
-        partitions.stream().filter(p -> p.range() != null)
-                .forEach(p -> rows.merge(p.files().get(0), p.range().rows(), Long::sum));
-        rows.forEach((file, count) -> await(pool.preparedQuery("""
-                INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at)
-                VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(job.pipelineId(), file.path(), file.etag(), file.size(), job.runId(), count))));
-    }
-
     private static String fileName(String path) {
         return path.substring(path.lastIndexOf('/') + 1);
-    }
-
-    private Set<String> loadedSegments(UUID pipelineId) {
-        Set<String> loaded = ConcurrentHashMap.newKeySet();
-        await(pool.preparedQuery("SELECT source_path, source_etag FROM sluice.segment WHERE pipeline_id = $1")
-                .execute(Tuple.of(pipelineId))).forEach(r -> loaded.add(r.getString(0) + "\n" + r.getString(1)));
-        return loaded;
-    }
-
-    /** totalRows: from Parquet footers, or a cheap count of CSV/JSONL records. */
-    private void prescan(RunJob job, List<PartitionState> partitions, Path scratch, Map<String, Path> downloads)
-            throws IOException {
-        long total = 0;
-        for (PartitionState p : partitions) {
-            long partTotal = p.totalRows() != null ? p.totalRows() : 0;
-            if (p.totalRows() == null) {
-                for (SourceFile f : p.files()) {
-                    partTotal += countRows(job, f, scratch, downloads);
-                }
-                await(pool.preparedQuery("UPDATE sluice.run_partition SET total_rows = $3 WHERE run_id = $1 AND index = $2")
-                        .execute(Tuple.of(job.runId(), p.index(), partTotal)));
-            }
-            total += partTotal;
-        }
-        await(pool.preparedQuery("UPDATE sluice.run SET total_rows = $2 WHERE id = $1").execute(Tuple.of(job.runId(), total)));
-        log(job.runId(), "extract", "Read " + total + " rows from source");
-    }
-
-    private long countRows(RunJob job, SourceFile f, Path scratch, Map<String, Path> downloads) throws IOException {
-        if (job.format() == SourceFormat.PARQUET) {
-            return Formats.parquetRowCount(local(job, f, scratch, downloads));
-        }
-        try (var in = job.store().open(f)) {
-            return Formats.countRows(job.format(), job.options(), in);
-        }
-    }
-
-    private Path local(RunJob job, SourceFile f, Path scratch, Map<String, Path> downloads) throws IOException {
-        Path known = downloads.get(f.path());
-        if (known != null) {
-            return known;
-        }
-        Files.createDirectories(scratch);
-        // Temporary copies live in the run's scratch directory, deleted with it when the run ends.
-        Path local = job.store().download(f, scratch).path();
-        downloads.put(f.path(), local);
-        return local;
-    }
-
-    private void runPartitions(RunJob job, List<PartitionState> partitions, String target, Path scratch,
-            Map<String, Path> downloads) throws Exception {
-        AtomicBoolean cancelled = new AtomicBoolean();
-        String runStart = job.upsert() ? runStartXid() : null;
-        List<Future<?>> futures = new ArrayList<>();
-        for (PartitionState p : partitions) {
-            if (!"completed".equals(p.status())) {
-                futures.add(threads.submit(() -> {
-                    try {
-                        loadPartition(job, p, target, runStart, scratch, downloads, cancelled);
-                    } catch (Exception e) {
-                        cancelled.set(true);
-                        await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'failed' WHERE run_id = $1 AND index = $2")
-                                .execute(Tuple.of(job.runId(), p.index())));
-                        throw e;
-                    }
-                    return null;
-                }));
-            }
-        }
-        Exception first = null;
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (first == null || first instanceof Cancelled) {
-                    first = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private void loadPartition(RunJob job, PartitionState part, String target, String runStart, Path scratch,
-            Map<String, Path> downloads, AtomicBoolean cancelled) throws Exception {
-        await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'running' WHERE run_id = $1 AND index = $2")
-                .execute(Tuple.of(job.runId(), part.index())));
-        String countingUpsert = runStart == null ? null : InsertStatement.upsertCountingRepeats(job.table(), target);
-        String insert = countingUpsert != null ? countingUpsert
-                : job.upsert() ? InsertStatement.upsert(job.table(), target) : InsertStatement.append(job.table(), target);
-        String repeatsSince = countingUpsert == null ? null : runStart;
-        int[] keyColumns = job.keyColumns();
-        RowBatch batch = new RowBatch(job.table(), config.batchSize());
-        for (int f = part.fileIndex(); f < part.files().size(); f++) {
-            SourceFile file = part.files().get(f);
-            long committed = f == part.fileIndex() ? part.fileRow() : 0;
-            try (FileTransaction tx = job.segmentPerTransaction() ? FileTransaction.begin(pool) : null;
-                    RowReader reader = open(job, part.range(), file, committed, scratch, downloads)) {
-                while (true) {
-                    if (cancelled.get() || stopping) {
-                        throw new Cancelled();
-                    }
-                    List<RowError> errors = new ArrayList<>();
-                    long rowBase = part.range() == null ? 0 : part.range().firstRow();
-                    int read = reader.read(batch, rowBase == 0 ? errors::add
-                            : e -> errors.add(new RowError(e.row() + rowBase, e.column(), e.value(), e.error())));
-                    long consumed = reader.rowsConsumed();
-                    if (read > 0 || !errors.isEmpty() || consumed > committed) {
-                        long failed = commitBatch(job, part.index(), f, file, insert, repeatsSince, keyColumns, batch,
-                                errors, consumed - committed, consumed, tx);
-                        committed = consumed;
-                        if (job.maxFailedRows() != null && failed > job.maxFailedRows()) {
-                            throw new RunFailure("Too many rows failed validation: " + failed + " > max_failed_rows "
-                                    + job.maxFailedRows() + " (rows committed so far are kept)");
-                        }
-                    }
-                    if (read == 0) {
-                        break;
-                    }
-                }
-                commitFileDone(job, part.index(), f, file, committed, part.range() == null, tx);
-            }
-        }
-        await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'completed' WHERE run_id = $1 AND index = $2")
-                .execute(Tuple.of(job.runId(), part.index())));
-    }
-
-    private RowReader open(RunJob job, ByteRange range, SourceFile file, long skipRows, Path scratch,
-            Map<String, Path> downloads) throws IOException {
-        if (range != null) {
-            String[] header = range.start() == 0 ? null : Formats.csvHeader(job.options(), job.store().open(file));
-            return Formats.openCsvRange(job.options(), job.store().open(file, range.start(), range.length()), header,
-                    job.table(), job.validation(), skipRows);
-        }
-        if (job.format() == SourceFormat.PARQUET) {
-            return Formats.openParquet(local(job, file, scratch, downloads), job.table(), job.validation(), skipRows);
-        }
-        return Formats.open(job.format(), job.options(), job.store().open(file), job.table(), job.validation(), skipRows);
-    }
-
-    /** Rows, errors, checkpoint and counters of one batch, in one transaction. Returns the run's failed rows. */
-    private long commitBatch(RunJob job, int partition, int fileIndex, SourceFile file, String insert, String repeatsSince,
-            int[] keyColumns, RowBatch batch, List<RowError> errors, long consumedDelta, long fileRow, FileTransaction tx) {
-        int size = batch.size();
-        Object[][] columns = new Object[job.table().columns().size()][];
-        for (int c = 0; c < columns.length; c++) {
-            columns[c] = batch.columnForBinding(c);
-        }
-        int skipped = 0;
-        if (job.upsert() && size > 1) {
-            UpsertDeduplication.Result deduplicated = UpsertDeduplication.apply(columns, size, keyColumns);
-            columns = deduplicated.columns();
-            size = deduplicated.size();
-            skipped = deduplicated.skipped();
-        }
-        Object[][] rows = columns;
-        int loaded = size;
-        int skippedRows = skipped;
-        java.util.function.Function<SqlConnection, Uni<Long>> work = conn -> (loaded == 0 ? Uni.createFrom().item(0L)
-                : repeatsSince == null ? conn.preparedQuery(insert).execute(BatchBinding.of(rows)).replaceWith(0L)
-                : conn.preparedQuery(insert).execute(BatchBinding.of(rows).addString(repeatsSince))
-                        .map(r -> r.iterator().next().getLong(0)))
-                .chain(repeated -> insertErrors(conn, job.runId(), file.path(), errors).replaceWith(repeated))
-                .chain(repeated -> conn.preparedQuery("""
-                        UPDATE sluice.run_partition SET rows = rows + $3, file_index = $4, file_row = $5
-                        WHERE run_id = $1 AND index = $2""")
-                        .execute(Tuple.of(job.runId(), partition, consumedDelta, fileIndex, fileRow)).replaceWith(repeated))
-                .chain(repeated -> tx != null
-                        ? Uni.createFrom().item(tx.count(consumedDelta, errorRows(errors), skippedRows + repeated))
-                        : conn.preparedQuery("""
-                        UPDATE sluice.run SET processed_rows = processed_rows + $2, failed_rows = failed_rows + $3,
-                            skipped_rows = skipped_rows + $4, heartbeat_at = now()
-                        WHERE id = $1 RETURNING failed_rows""")
-                        .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), skippedRows + repeated))
-                        .map(r -> r.iterator().next().getLong(0)));
-        return await(tx != null ? tx.on(work) : pool.withTransaction(work));
-    }
-
-    private static int errorRows(List<RowError> errors) {
-        return (int) errors.stream().mapToLong(RowError::row).distinct().count();
-    }
-
-    private Uni<Void> insertErrors(SqlConnection conn, UUID runId, String file, List<RowError> errors) {
-        if (errors.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        Long[] rows = new Long[errors.size()];
-        String[] columns = new String[errors.size()];
-        String[] values = new String[errors.size()];
-        String[] messages = new String[errors.size()];
-        for (int i = 0; i < errors.size(); i++) {
-            RowError e = errors.get(i);
-            rows[i] = e.row();
-            columns[i] = e.column();
-            values[i] = storable(e.value());
-            messages[i] = storable(e.error());
-        }
-        return conn.preparedQuery("""
-                INSERT INTO sluice.run_error (run_id, file, row_number, column_name, value, error)
-                SELECT $1, $2, * FROM unnest($3::int8[], $4::text[], $5::text[], $6::text[])""")
-                .execute(Tuple.of(runId, file, rows, columns, values, messages)).replaceWithVoid();
-    }
-
-    /** PostgreSQL text cannot hold NUL; a bad value is reported, not refused. */
-    private static String storable(String value) {
-        return value == null ? null : value.replace('\u0000', '\uFFFD');
-    }
-
-    private void commitFileDone(RunJob job, int partition, int fileIndex, SourceFile file, long rows, boolean wholeFile,
-            FileTransaction tx) {
-        java.util.function.Function<SqlConnection, Uni<Object>> work = conn -> (job.replace() || !wholeFile ? Uni.createFrom().voidItem()
-                : conn.preparedQuery("""
-                        INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT DO NOTHING""")
-                        .execute(Tuple.of(job.pipelineId(), file.path(), file.etag(), file.size(), job.runId(), rows))
-                        .replaceWithVoid())
-                .chain(() -> conn.preparedQuery("""
-                        UPDATE sluice.run_partition SET file_index = $3, file_row = 0 WHERE run_id = $1 AND index = $2""")
-                        .execute(Tuple.of(job.runId(), partition, fileIndex + 1)));
-        if (tx == null) {
-            await(pool.withTransaction(work));
-        } else {
-            await(tx.on(work));
-            tx.commit(job.runId());
-        }
-    }
-
-    /** Replace: the loaded staging table becomes the target, and the run's files its only segments. */
-    private void swapIn(RunJob job, List<PartitionState> partitions) {
-        List<SourceFile> files = partitions.stream().flatMap(p -> p.files().stream()).distinct()
-                .sorted(Comparator.comparing(SourceFile::path)).toList();
-        String[] paths = files.stream().map(SourceFile::path).toArray(String[]::new);
-        String[] etags = files.stream().map(SourceFile::etag).toArray(String[]::new);
-        Long[] sizes = files.stream().map(SourceFile::size).toArray(Long[]::new);
-        await(tables.swapInStaging(job.table().name(), job.runId(), config.tableLockTimeout(), conn -> conn
-                .preparedQuery("DELETE FROM sluice.segment WHERE pipeline_id = $1").execute(Tuple.of(job.pipelineId()))
-                .chain(() -> conn.preparedQuery("""
-                        INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at)
-                        SELECT $1, p, e, s, $2, 0, now() FROM unnest($3::text[], $4::text[], $5::int8[]) AS f(p, e, s)""")
-                        .execute(Tuple.of(job.pipelineId(), job.runId(), paths, etags, sizes)))));
-        log(job.runId(), "load", "Replaced the contents of " + tables.qualified(job.table().name()) + " atomically");
-    }
-
-    private List<PartitionState> partitions(UUID runId) {
-        List<PartitionState> states = new ArrayList<>();
-        await(pool.preparedQuery(PARTITIONS).execute(Tuple.of(runId))).forEach(r -> states.add(new PartitionState(
-                r.getInteger(0), r.getString(1), json.read(r.getString(2), FILES), r.getLong(3), r.getLong(4),
-                r.getInteger(5), r.getLong(6), r.getLong(7) == null ? null
-                        : new ByteRange(r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(3)))));
-        return states;
-    }
-
-    /** processed, failed, skipped. */
-    private long[] counts(UUID runId) {
-        var row = await(pool.preparedQuery("SELECT processed_rows, failed_rows, skipped_rows FROM sluice.run WHERE id = $1")
-                .execute(Tuple.of(runId))).iterator().next();
-        return new long[] { row.getLong(0), row.getLong(1), row.getLong(2) };
-    }
-
-    private void finish(UUID runId, RunStatus status, String error) {
-        awaitQuietly(pool.preparedQuery("""
-                UPDATE sluice.run SET status = $2, finished_at = now(), error_message = $3
-                WHERE id = $1 AND status IN ('pending', 'running')""")
-                .execute(Tuple.of(runId, status.wire(), error)));
     }
 
     private void log(UUID runId, String stage, String message) {
@@ -669,11 +506,6 @@ public class RunExecutor {
     private static String message(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
-
-    /** {@code range}: the part of its only file this partition reads, or null for whole files. */
-    record PartitionState(int index, String status, List<SourceFile> files, Long totalRows, long rows, int fileIndex,
-            long fileRow, ByteRange range) {
     }
 
     /** A failure with a message meant for the user (no stack trace in the log). */

@@ -8,9 +8,14 @@ import io.sluice.pipeline.program.TableSpec;
 import io.sluice.pipeline.spec.LoadStrategy;
 import io.sluice.pipeline.spec.SourceFormat;
 import io.sluice.pipeline.spec.ValidationRule;
+import io.sluice.source.SourceFile;
 import io.sluice.source.SourceStore;
 
-/** Everything a run needs, read once when it starts. {@code touchFile}: a name never loaded (polling's marker). */
+/**
+ * Everything a run needs, read once when it starts. {@code touchFile}: a name never loaded (polling's
+ * marker); {@code sourceFiles}: the files the run is about (a sync's, or a retried run's), null for the
+ * source's listing; {@code retryOf}: the run it retries, or null.
+ */
 record RunJob(
         UUID runId,
         UUID pipelineId,
@@ -26,7 +31,9 @@ record RunJob(
         String pattern,
         Long maxFailedRows,
         String trigger,
-        String touchFile) {
+        String touchFile,
+        List<SourceFile> sourceFiles,
+        UUID retryOf) {
 
     boolean replace() {
         return strategy == LoadStrategy.REPLACE;
@@ -38,7 +45,8 @@ record RunJob(
 
     /**
      * Whether each file's rows and its segment record commit in one transaction (an external table's
-     * sync: a file half loaded by a failed sync is rolled back, so the next sync loads it whole, once).
+     * sync: a file half loaded by a failed sync is rolled back, so the next sync loads it whole, once;
+     * its files are the ones the catalog chose, never listed again).
      */
     boolean segmentPerTransaction() {
         return SYNC.equals(trigger);

@@ -22,6 +22,7 @@ import io.sluice.pipeline.spec.PollingSpec;
 import io.sluice.pipeline.spec.SourceSpec;
 import io.sluice.pipeline.spec.ValidationRule;
 import io.sluice.pipeline.status.StorageStatus;
+import io.sluice.source.SourceFile;
 import io.sluice.source.SourceStore;
 import io.sluice.source.SourceStores;
 
@@ -33,6 +34,8 @@ import io.sluice.source.SourceStores;
 @ApplicationScoped
 class RunJobs {
     private static final TypeReference<Map<String, List<ValidationRule>>> RULES = new TypeReference<>() {
+    };
+    private static final TypeReference<List<SourceFile>> FILES = new TypeReference<>() {
     };
 
     @Inject
@@ -69,7 +72,8 @@ class RunJobs {
         return new RunJob(runId, p.id, p.name, compiled.table(),
                 LoadStrategy.valueOf(l.run().loadStrategy.toUpperCase(java.util.Locale.ROOT)), l.run().partitions,
                 source.format(), source.options() == null ? Map.of() : source.options(), json.read(p.validation, RULES),
-                l.store(), prefix, source.pattern(), p.maxFailedRows, l.run().trigger, touchFile(p));
+                l.store(), prefix, source.pattern(), p.maxFailedRows, l.run().trigger, touchFile(p),
+                l.run().sourceFiles == null ? null : json.read(l.run().sourceFiles, FILES), l.run().retryOf);
     }
 
     private String touchFile(Pipeline p) {

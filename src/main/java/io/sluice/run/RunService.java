@@ -11,6 +11,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Page;
@@ -34,6 +36,8 @@ import io.vertx.pgclient.PgException;
 @ApplicationScoped
 public class RunService {
     static final int PROGRESS_ERRORS = 20;
+    private static final TypeReference<List<SourceFile>> SOURCE_FILES = new TypeReference<>() {
+    };
     private static final String LOG = "SELECT stage, message, logged_at FROM sluice.run_log WHERE run_id = $1 ORDER BY seq";
     private static final String ERRORS = """
             SELECT row_number, column_name, value, error FROM sluice.run_error WHERE run_id = $1 ORDER BY seq""";
@@ -46,6 +50,8 @@ public class RunService {
     InstantSource clock;
     @Inject
     RunExecutor executor;
+    @Inject
+    FileLedger ledger;
     @Inject
     io.sluice.pipeline.PipelineJson json;
 
@@ -147,22 +153,15 @@ public class RunService {
 
     /**
      * Creates a run of the pipeline over exactly {@code files}, chosen by the caller (an external
-     * table's sync: its catalog or watermark chose them), split into the pipeline's partitions, and
-     * starts it. {@code rowCounts}: rows per file path where known (Iceberg manifests), else counted.
+     * table's sync: its catalog or watermark chose them), and starts it; the run plans them like any
+     * other (skipping those loaded already), each file loaded in one transaction.
      */
-    public Uni<Run> startPlanned(UUID pipelineId, String trigger, List<SourceFile> files, Map<String, Long> rowCounts) {
-        return Panache.withTransaction(() -> Pipeline.<Pipeline>findById(pipelineId).chain(p -> create(p, trigger, null, null)))
-                .call(r -> {
-                    List<List<SourceFile>> split = PartitionPlan.split(files, r.partitions);
-                    return Multi.createFrom().range(0, split.size()).onItem().transformToUniAndConcatenate(i -> {
-                        List<SourceFile> part = split.get(i);
-                        Long total = part.stream().allMatch(f -> rowCounts.containsKey(f.path()))
-                                ? part.stream().mapToLong(f -> rowCounts.get(f.path())).sum() : null;
-                        return pool.preparedQuery("INSERT INTO sluice.run_partition (run_id, index, status, files, total_rows)"
-                                + " VALUES ($1, $2, $3, $4, $5)")
-                                .execute(Tuple.of(r.id, i, part.isEmpty() ? "completed" : "pending", json.write(part), total));
-                    }).collect().last();
-                })
+    public Uni<Run> startPlanned(UUID pipelineId, String trigger, List<SourceFile> files) {
+        return Panache.withTransaction(() -> Pipeline.<Pipeline>findById(pipelineId).chain(p -> create(p, trigger, null, null))
+                        .call(r -> {
+                            r.sourceFiles = json.write(files);
+                            return r.persistAndFlush();
+                        }))
                 .call(r -> log(r.id, "extract", "Run requested (" + trigger + ") over " + files.size() + " file(s)"))
                 .invoke(r -> executor.launch(r.id));
     }
@@ -183,36 +182,38 @@ public class RunService {
                 throw SluiceException.unprocessable("RunNotRetryable", "Run " + runId + " is " + status
                         + "; only failed or completed_with_errors runs can be retried", Map.of("status", status.wire()));
             }
-            return create(p, "retry", original, null).map(retry -> new Retry(original, retry));
-        }))).chain(r -> copyCheckpoints(r.original(), r.retry())).invoke(r -> executor.launch(r.id));
+            return create(p, "retry", original, null).chain(retry -> filesOf(original).chain(files -> {
+                retry.sourceFiles = files;
+                // what it resumes from, as far as known now; its plan says exactly
+                Uni<Long> from = !retry.resumable || files == null ? Uni.createFrom().item(0L)
+                        : ledger.committedRows(p.id, json.read(files, SOURCE_FILES).stream().map(SourceFile::path)
+                                .toArray(String[]::new));
+                return from.chain(rows -> {
+                    retry.resumeFromRow = rows;
+                    return retry.<Run>persistAndFlush();
+                });
+            })).map(retry -> new Retry(original, retry));
+        }))).call(r -> log(r.retry().id, "retry", retryMessage(r.original(), r.retry()))).map(Retry::retry)
+                .invoke(r -> executor.launch(r.id));
     }
 
-    /** append/upsert resume each partition from its checkpoint; replace starts over. */
-    private Uni<Run> copyCheckpoints(Run original, Run retry) {
-        Uni<Long> resumeFrom = !retry.resumable ? Uni.createFrom().item(0L)
-                : pool.preparedQuery("""
-                        INSERT INTO sluice.run_partition (run_id, index, status, files, total_rows, rows, file_index, file_row,
-                                                          range_start, range_end, first_row)
-                        SELECT $2, index, CASE WHEN status = 'completed' THEN 'completed' ELSE 'pending' END,
-                               files, total_rows, rows, file_index, file_row, range_start, range_end, first_row
-                        FROM sluice.run_partition WHERE run_id = $1""")
-                        .execute(Tuple.of(original.id, retry.id))
-                        .chain(() -> pool.preparedQuery("SELECT coalesce(sum(rows), 0) FROM sluice.run_partition WHERE run_id = $1")
-                                .execute(Tuple.of(original.id)))
-                        .map(rows -> rows.iterator().next().getLong(0));
-        // The retry counts the resumed rows as processed, so that processedRows reaches totalRows.
-        return resumeFrom.call(from -> pool.preparedQuery(
-                "UPDATE sluice.run SET resume_from_row = $2, processed_rows = $2 WHERE id = $1")
-                .execute(Tuple.of(retry.id, from))).chain(from -> {
-            retry.resumeFromRow = from;
-            String message = retry.resumable
-                    ? "Resuming from row " + from + " (original run: " + original.id + ")"
-                    : "replace".equals(original.loadStrategy)
-                    ? "Full re-run from the beginning: load strategy replace (original run: " + original.id + ")"
-                    : "Full re-run from the beginning: the pipeline's storage was cleared after the original run "
-                            + original.id;
-            return log(retry.id, "retry", message).replaceWith(retry);
-        });
+    /**
+     * The files a retry takes up: those the original run was about (its plan records them, loaded
+     * ones included), or null (its source's listing) when it failed before planning. Each is looked at
+     * again when the retry runs: unchanged files continue after their last committed row, changed
+     * ones are replaced.
+     */
+    private static Uni<String> filesOf(Run original) {
+        return Uni.createFrom().item(original.sourceFiles);
+    }
+
+    private static String retryMessage(Run original, Run retry) {
+        return retry.resumable ? "Retrying run " + original.id + ": each file continues after its last committed row,"
+                + " and a file changed since is loaded again in place of its earlier rows"
+                : "replace".equals(original.loadStrategy)
+                ? "Full re-run from the beginning: load strategy replace (original run: " + original.id + ")"
+                : "Full re-run from the beginning: the pipeline's storage was cleared after the original run "
+                        + original.id;
     }
 
     @WithSession

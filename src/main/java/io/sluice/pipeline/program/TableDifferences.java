@@ -13,7 +13,8 @@ final class TableDifferences {
 
     static List<String> between(TableSpec table, List<ExistingColumn> existing) {
         Map<String, ExistingColumn> byName = new LinkedHashMap<>();
-        existing.forEach(column -> byName.putIfAbsent(column.name(), column));
+        existing.stream().filter(column -> !Provenance.isReserved(column.name()))
+                .forEach(column -> byName.putIfAbsent(column.name(), column));
         List<String> differences = new ArrayList<>();
         for (ColumnSpec declared : table.columns()) {
             ExistingColumn found = byName.remove(declared.name());

@@ -16,13 +16,26 @@ public record TableSpec(String name, List<ColumnSpec> columns, List<String> prim
         primaryKey = List.copyOf(primaryKey);
     }
 
-    /** {@code CREATE TABLE IF NOT EXISTS "schema"."name" ("col" type NOT NULL, ..., PRIMARY KEY ("id"))}. */
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS "schema"."name" ("col" type NOT NULL, ..., <provenance>, PRIMARY KEY ("id"))}:
+     * the program's columns followed by the {@link Provenance} columns.
+     */
     public String createTableSql(String schema) {
         String definitions = columns.stream()
                 .map(c -> quote(c.name()) + " " + c.declaration())
-                .collect(Collectors.joining(", "));
+                .collect(Collectors.joining(", ")) + ", " + Provenance.columnDefinitions();
         String key = primaryKey.isEmpty() ? "" : ", PRIMARY KEY (" + quotedList(primaryKey) + ")";
         return "CREATE TABLE IF NOT EXISTS " + quote(schema) + "." + quote(name) + " (" + definitions + key + ")";
+    }
+
+    /**
+     * The table as batches load it: the program's columns, then the {@link Provenance} columns
+     * (bigint; not part of the key, so an upsert moves a key's provenance to the row that wrote it last).
+     */
+    public TableSpec withProvenance() {
+        List<ColumnSpec> loaded = new java.util.ArrayList<>(columns);
+        Provenance.COLUMNS.forEach(c -> loaded.add(new ColumnSpec(c, PgType.of(PgType.Kind.BIGINT), false)));
+        return new TableSpec(name, loaded, primaryKey);
     }
 
     /** The pipeline's {@code program_info}: the table as clients see it, in snake_case. */

@@ -1,0 +1,199 @@
+package io.sluice.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.format.ByteRange;
+import io.sluice.pipeline.program.Provenance;
+import io.sluice.pipeline.program.TableSpec;
+import io.sluice.source.SourceFile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The ledger of the files each pipeline loaded ({@code sluice.segment}, {@code sluice.segment_part}):
+ * every statement on those tables. Writes take the client of the transaction they belong to, so a
+ * checkpoint always commits with the rows it counts.
+ */
+@ApplicationScoped
+class FileLedger {
+    private static final String OF_PIPELINE = """
+            SELECT s.id, s.source_path, s.source_etag, s.source_size, s.state, s.provenance, s.rows, s.failed_rows,
+                   p.range_start, p.range_end, p.first_row, p.range_rows, p.rows_consumed, p.done
+            FROM sluice.segment s LEFT JOIN sluice.segment_part p ON p.segment_id = s.id
+            WHERE s.pipeline_id = $1 AND ($2::text[] IS NULL OR s.source_path = ANY($2))
+            ORDER BY s.source_path, s.id, p.range_start""";
+
+    @Inject
+    Pool pool;
+
+    /** The pipeline's segments by path ({@code paths} null: all of them). */
+    Uni<Map<String, List<LedgerEntry>>> of(UUID pipelineId, String[] paths) {
+        return pool.preparedQuery(OF_PIPELINE).execute(Tuple.of(pipelineId, paths)).map(rows -> {
+            Map<Long, LedgerEntry> byId = new LinkedHashMap<>();
+            Map<Long, List<LedgerEntry.Part>> parts = new HashMap<>();
+            rows.forEach(r -> {
+                long id = r.getLong(0);
+                List<LedgerEntry.Part> own = parts.computeIfAbsent(id, k -> new ArrayList<>());
+                byId.computeIfAbsent(id, k -> new LedgerEntry(id, r.getString(1), r.getString(2), r.getLong(3),
+                        SegmentState.fromWire(r.getString(4)), r.getBoolean(5), r.getLong(6), r.getLong(7), own));
+                if (r.getLong(8) != null) {
+                    own.add(new LedgerEntry.Part(r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getLong(12), r.getBoolean(13)));
+                }
+            });
+            Map<String, List<LedgerEntry>> byPath = new LinkedHashMap<>();
+            byId.values().forEach(e -> byPath.computeIfAbsent(e.path(), k -> new ArrayList<>()).add(e));
+            return byPath;
+        });
+    }
+
+    /** The states that may become {@code to}, by the transition table. */
+    private static String[] from(SegmentState to) {
+        return java.util.Arrays.stream(SegmentState.values()).filter(s -> s.canBecome(to)).map(SegmentState::wire)
+                .toArray(String[]::new);
+    }
+
+    /** A new segment id, for the rows of a replace run's staging table (recorded when swapped in). */
+    Uni<Long> newId() {
+        return pool.query("SELECT nextval(pg_get_serial_sequence('sluice.segment', 'id'))").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Records a version of a file being loaded; returns its id. */
+    Uni<Long> insert(SqlClient tx, UUID pipelineId, SourceFile f, UUID runId) {
+        return tx.preparedQuery("""
+                INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at,
+                                            state, provenance)
+                VALUES ($1, $2, $3, $4, $5, 0, now(), 'loading', true) RETURNING id""")
+                .execute(Tuple.of(pipelineId, f.path(), f.etag(), f.size(), runId))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** A checkpoint of the segment: the whole file ({@code rangeEnd} null) or one range of it. */
+    Uni<Void> insertPart(SqlClient tx, long segmentId, ByteRange range) {
+        return tx.preparedQuery("""
+                INSERT INTO sluice.segment_part (segment_id, range_start, range_end, first_row, range_rows)
+                VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(segmentId, range == null ? 0L : range.start(), range == null ? null : range.end(),
+                        range == null ? 0L : range.firstRow(), range == null ? null : range.rows()))
+                .replaceWithVoid();
+    }
+
+    /** Forgets segments (their rows, if any, must be gone already or go in the same transaction). */
+    Uni<Void> forget(SqlClient tx, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("DELETE FROM sluice.segment WHERE id = ANY($1)").execute(Tuple.of(ids.toArray(new Long[0])))
+                .replaceWithVoid();
+    }
+
+    /** The checkpoint of one part as committed now: data rows consumed, and whether it is done. */
+    Uni<LedgerEntry.Part> part(long segmentId, long partKey) {
+        return pool.preparedQuery("""
+                SELECT range_start, range_end, first_row, range_rows, rows_consumed, done FROM sluice.segment_part
+                WHERE segment_id = $1 AND range_start = $2""").execute(Tuple.of(segmentId, partKey)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            var r = rows.iterator().next();
+            return new LedgerEntry.Part(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getBoolean(5));
+        });
+    }
+
+    /** Moves a part's checkpoint to {@code consumed} rows, counting the batch's rows to its segment. */
+    Uni<Void> advance(SqlClient tx, long segmentId, long partKey, long consumed, long rowsDelta, long failedDelta, UUID runId) {
+        return tx.preparedQuery("""
+                WITH p AS (UPDATE sluice.segment_part SET rows_consumed = $3 WHERE segment_id = $1 AND range_start = $2)
+                UPDATE sluice.segment SET rows = rows + $4, failed_rows = failed_rows + $5, run_id = $6, loaded_at = now()
+                WHERE id = $1""").execute(Tuple.of(segmentId, partKey, consumed, rowsDelta, failedDelta, runId))
+                .replaceWithVoid();
+    }
+
+    /** Marks a part done; the segment becomes loaded with its last part. Returns whether it did. */
+    Uni<Boolean> completePart(SqlClient tx, long segmentId, long partKey) {
+        return tx.preparedQuery("UPDATE sluice.segment_part SET done = true WHERE segment_id = $1 AND range_start = $2")
+                .execute(Tuple.of(segmentId, partKey))
+                .chain(() -> tx.preparedQuery("""
+                        UPDATE sluice.segment SET state = $2, loaded_at = now()
+                        WHERE id = $1 AND state = ANY($3)
+                          AND NOT EXISTS (SELECT 1 FROM sluice.segment_part WHERE segment_id = $1 AND NOT done)""")
+                        .execute(Tuple.of(segmentId, SegmentState.LOADED.wire(), from(SegmentState.LOADED))))
+                .map(r -> r.rowCount() == 1);
+    }
+
+    /** The file changed while it was read: its rows stay until the next version replaces them. */
+    Uni<Void> markStale(long segmentId) {
+        return pool.preparedQuery("UPDATE sluice.segment SET state = $2 WHERE id = $1 AND state = ANY($3)")
+                .execute(Tuple.of(segmentId, SegmentState.STALE.wire(), from(SegmentState.STALE))).replaceWithVoid();
+    }
+
+    /**
+     * The first statements of a replacement's transaction: the rows of {@code replaced} segments
+     * (earlier versions, or this one gone stale) leave the target, those segments are forgotten, and
+     * {@code segmentId} starts from its first row. Returns the rows deleted.
+     */
+    Uni<Long> replace(SqlClient tx, String qualifiedTarget, long segmentId, List<Long> replaced) {
+        List<Long> all = new ArrayList<>(replaced);
+        all.add(segmentId);
+        return tx.preparedQuery("DELETE FROM " + qualifiedTarget + " WHERE " + TableSpec.quote(Provenance.FILE_ID) + " = ANY($1)")
+                .execute(Tuple.of(all.toArray(new Long[0]))).map(r -> (long) r.rowCount())
+                .call(() -> forget(tx, replaced.stream().filter(id -> id != segmentId).toList()))
+                .call(() -> tx.preparedQuery("""
+                        WITH p AS (UPDATE sluice.segment_part SET rows_consumed = 0, done = false WHERE segment_id = $1)
+                        UPDATE sluice.segment SET rows = 0, failed_rows = 0, state = 'loading' WHERE id = $1""")
+                        .execute(Tuple.of(segmentId)));
+    }
+
+    /** A replace run swapped in: the run's files, loaded whole into the new table, are the pipeline's only segments. */
+    Uni<Void> replaceAll(SqlClient tx, UUID pipelineId, UUID runId, List<PlannedFile> files, Map<Long, long[]> counts) {
+        List<PlannedFile> whole = files.stream().filter(f -> f.partKey() == 0).toList();
+        Long[] ids = whole.stream().map(PlannedFile::segmentId).toArray(Long[]::new);
+        String[] paths = whole.stream().map(PlannedFile::path).toArray(String[]::new);
+        String[] etags = whole.stream().map(PlannedFile::etag).toArray(String[]::new);
+        Long[] sizes = whole.stream().map(PlannedFile::size).toArray(Long[]::new);
+        Long[] rows = whole.stream().map(f -> counts.getOrDefault(f.segmentId(), new long[2])[0]).toArray(Long[]::new);
+        Long[] failed = whole.stream().map(f -> counts.getOrDefault(f.segmentId(), new long[2])[1]).toArray(Long[]::new);
+        return tx.preparedQuery("DELETE FROM sluice.segment WHERE pipeline_id = $1").execute(Tuple.of(pipelineId))
+                .chain(() -> tx.preparedQuery("""
+                        INSERT INTO sluice.segment (id, pipeline_id, source_path, source_etag, source_size, run_id, rows,
+                                                    failed_rows, loaded_at, state, provenance)
+                        SELECT i, $1, p, e, s, $2, r, f, now(), 'loaded', true
+                        FROM unnest($3::int8[], $4::text[], $5::text[], $6::int8[], $7::int8[], $8::int8[]) AS x(i, p, e, s, r, f)""")
+                        .execute(Tuple.tuple().addUUID(pipelineId).addUUID(runId).addArrayOfLong(ids).addArrayOfString(paths)
+                                .addArrayOfString(etags).addArrayOfLong(sizes).addArrayOfLong(rows).addArrayOfLong(failed)))
+                .replaceWithVoid();
+    }
+
+    /** Data rows committed of the current segments of {@code paths}: where a retry of a run over them resumes. */
+    Uni<Long> committedRows(UUID pipelineId, String[] paths) {
+        return pool.preparedQuery("""
+                SELECT coalesce(sum(p.rows_consumed), 0) FROM sluice.segment s JOIN sluice.segment_part p ON p.segment_id = s.id
+                WHERE s.pipeline_id = $1 AND s.source_path = ANY($2) AND s.state <> 'stale'""")
+                .execute(Tuple.of(pipelineId, paths)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Rows rejected in loaded, unchanged files among {@code paths}: still missing from the table. */
+    Uni<Map<String, Long>> stillRejected(UUID pipelineId, List<SourceFile> files) {
+        String[] paths = files.stream().map(SourceFile::path).toArray(String[]::new);
+        String[] etags = files.stream().map(SourceFile::etag).toArray(String[]::new);
+        return pool.preparedQuery("""
+                SELECT s.source_path, s.failed_rows FROM sluice.segment s
+                JOIN unnest($2::text[], $3::text[]) AS f(p, e) ON f.p = s.source_path AND f.e = s.source_etag
+                WHERE s.pipeline_id = $1 AND s.state = 'loaded' AND s.failed_rows > 0""")
+                .execute(Tuple.of(pipelineId, paths, etags)).map(rows -> {
+                    Map<String, Long> rejected = new LinkedHashMap<>();
+                    rows.forEach(r -> rejected.put(r.getString(0), r.getLong(1)));
+                    return rejected;
+                });
+    }
+}
