@@ -1,0 +1,154 @@
+package io.sluice.load;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import io.sluice.pipeline.program.PgType;
+import io.sluice.pipeline.program.TableSpec;
+
+/**
+ * Loads one batch with PostgreSQL's COPY protocol over a pgjdbc connection (BLOCKING: run threads
+ * only). Columns are {@link io.sluice.format.RowBatch}'s typed arrays, column-major: the target's
+ * columns in order, then any extra columns (e.g. provenance) the caller appends; identifiers come
+ * quoted ({@link io.sluice.pipeline.program.TableSpec#quote}) and no value is ever part of SQL text.
+ * Nothing here commits: the caller's transaction holds the batch with whatever else belongs to it.
+ */
+public final class CopyLoad {
+    /** A staging row's index in its batch, so that the last row of a key can win. */
+    private static final String ORDINAL = "\"_sluice_staging_row\"";
+
+    private CopyLoad() {
+    }
+
+    /**
+     * An upsert batch: {@code loaded} rows written (inserted or updated: one per distinct key),
+     * {@code skipped} earlier rows of a key repeated within the batch (the last one wins), and
+     * {@code repeats} rows that replaced a row written since the given transaction (PostgreSQL 18+ only,
+     * else 0; counted within {@code loaded}).
+     */
+    public record Result(long loaded, long skipped, long repeats) {
+    }
+
+    /** COPYs the first {@code size} rows of {@code columns} into {@code qualifiedTarget (columns)}; returns the rows copied. */
+    public static long append(Connection c, String qualifiedTarget, List<String> quotedColumnNames, List<PgType.Kind> kinds,
+            Object[][] columns, int size) throws SQLException {
+        checkNames(quotedColumnNames, kinds);
+        if (size == 0) {
+            return 0;
+        }
+        return copy(c, "COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN",
+                kinds, columns, size, false);
+    }
+
+    /**
+     * Upserts the first {@code size} rows: COPY into a temporary staging table (one per connection and
+     * target, emptied at commit and before each batch), then one
+     * {@code INSERT INTO target SELECT DISTINCT ON (key) ... ON CONFLICT (key) DO UPDATE} of every non-key
+     * column (extra ones included). Duplicates are resolved by PostgreSQL's own equality (one instant in
+     * two offsets is one timestamptz key), so the statement never touches a key twice.
+     *
+     * @param repeatsSinceXid a transaction id (text): also count rows that replaced a row written by it or
+     *        a later transaction (the run's keys loaded twice); null not to count
+     */
+    public static Result upsert(Connection c, String qualifiedTarget, List<String> quotedColumnNames, List<PgType.Kind> kinds,
+            List<String> quotedKeyColumns, Object[][] columns, int size, String repeatsSinceXid) throws SQLException {
+        checkNames(quotedColumnNames, kinds);
+        if (quotedKeyColumns.isEmpty() || !quotedColumnNames.containsAll(quotedKeyColumns)) {
+            throw new IllegalArgumentException("upsert needs key columns among the loaded ones, not " + quotedKeyColumns);
+        }
+        if (c.getAutoCommit()) {
+            throw new IllegalStateException("upsert stages its batch in a transaction: turn autocommit off");
+        }
+        if (size == 0) {
+            return new Result(0, 0, 0);
+        }
+        String names = String.join(", ", quotedColumnNames);
+        String staging = "pg_temp." + stagingName(qualifiedTarget, quotedColumnNames);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " ON COMMIT DELETE ROWS AS SELECT " + names + ", 0::bigint AS "
+                    + ORDINAL + " FROM " + qualifiedTarget + " WITH NO DATA; TRUNCATE " + staging);
+        }
+        copy(c, "COPY " + staging + " (" + names + ", " + ORDINAL + ") FROM STDIN", kinds, columns, size, true);
+        boolean countRepeats = repeatsSinceXid != null && c.getMetaData().getDatabaseMajorVersion() >= 18
+                && quotedKeyColumns.size() < quotedColumnNames.size();
+        try (PreparedStatement insert = c.prepareStatement(upsertSql(qualifiedTarget, staging, quotedColumnNames,
+                quotedKeyColumns, countRepeats))) {
+            if (countRepeats) {
+                insert.setString(1, repeatsSinceXid);
+            }
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                long distinct = rs.getLong(1);
+                return new Result(distinct, size - distinct, countRepeats ? rs.getLong(2) : 0);
+            }
+        }
+    }
+
+    /** One staging table per target and column list (a session may load several), named within PostgreSQL's 63 bytes. */
+    static String stagingName(String target, List<String> names) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((target + "\0" + String.join("\0", names)).getBytes(StandardCharsets.UTF_8));
+            return TableSpec.quote("_sluice_stage_" + HexFormat.of().formatHex(digest, 0, 12));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    static String upsertSql(String target, String staging, List<String> names, List<String> keys, boolean countRepeats) {
+        String columns = String.join(", ", names);
+        String key = String.join(", ", keys);
+        List<String> updated = names.stream().filter(n -> !keys.contains(n)).toList();
+        String action = updated.isEmpty() ? "DO NOTHING"
+                : "DO UPDATE SET " + String.join(", ", updated.stream().map(n -> n + " = EXCLUDED." + n).toList());
+        String returning = countRepeats ? "old.xmin AS x" : "1 AS x";
+        String counted = countRepeats ? "count(*) FILTER (WHERE x IS NOT NULL AND age(x) < age(?::text::xid))" : "count(*)";
+        return "WITH batch AS (SELECT DISTINCT ON (" + key + ") " + columns + " FROM " + staging + " ORDER BY " + key + ", "
+                + ORDINAL + " DESC), written AS (INSERT INTO " + target + " (" + columns + ") SELECT " + columns
+                + " FROM batch ON CONFLICT (" + key + ") " + action + " RETURNING " + returning + ") "
+                + "SELECT (SELECT count(*) FROM batch), " + counted + " FROM written";
+    }
+
+    private static long copy(Connection c, String sql, List<PgType.Kind> kinds, Object[][] columns, int size,
+            boolean withOrdinal) throws SQLException {
+        PgType.Kind[] kindArray = kinds.toArray(PgType.Kind[]::new);
+        CopyTextEncoder.check(kindArray, columns, size);
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            new CopyTextEncoder(kindArray, in::writeToCopy).encode(columns, size, withOrdinal);
+            return in.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            cancel(in, e);
+            throw e;
+        }
+    }
+
+    /** Ends a COPY the encoder gave up on, so the connection stays usable (its transaction then fails). */
+    private static void cancel(CopyIn in, Exception cause) {
+        if (!in.isActive()) {
+            return;
+        }
+        try {
+            in.cancelCopy();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void checkNames(List<String> names, List<PgType.Kind> kinds) {
+        if (names.isEmpty() || names.size() != kinds.size()) {
+            throw new IllegalArgumentException(names.size() + " column names for " + kinds.size() + " kinds");
+        }
+    }
+}
