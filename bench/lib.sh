@@ -379,8 +379,13 @@ use_app_postgres() {
 psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # The table of the load benchmarks: the same 5 columns for the psql baselines and the Sluice
-# targets, and the validation rules of the Sluice pipelines.
-LOAD_COLUMNS='id BIGINT PRIMARY KEY, email TEXT NOT NULL, age INT, city TEXT, created DATE'
+# targets, and the validation rules of the Sluice pipelines. KEY=0: the same table without its
+# bigint primary key (index-less; append only).
+if [ "${KEY:-1}" = 0 ]; then
+    LOAD_COLUMNS='id BIGINT, email TEXT NOT NULL, age INT, city TEXT, created DATE'
+else
+    LOAD_COLUMNS='id BIGINT PRIMARY KEY, email TEXT NOT NULL, age INT, city TEXT, created DATE'
+fi
 LOAD_VALIDATION='{"email":[{"rule":"email"}],"age":[{"rule":"range","min":0,"max":150}]}'
 
 # gen_csv FILE FIRST_ID ROWS [MAX_BYTES]: valid rows "id,email,age,city,created" after a header,

@@ -18,6 +18,7 @@
 #                         then the CSV is split into N files beforehand (partitions then take whole files)
 #   BATCH_SIZES=10000     SLUICE_RUN_BATCH_SIZE values tried (one service start each), e.g. "5000 10000 20000"
 #   MODES="append upsert"
+#   KEY=1                 0: the table has no primary key (index-less; MODES=append only)
 #   WARMUP=1              after each service start, one untimed psql \copy and one untimed Sluice append
 #                         run over the whole CSV (JIT and caches warm, as in a long-running service)
 #   PARALLEL_COPY=1       with SPLIT_FILES=1, also time N parallel psql \copy sessions of the N files (informative)

@@ -1,5 +1,6 @@
 package io.sluice.run;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -111,24 +112,22 @@ class FileLedger {
     }
 
     /** Moves a part's checkpoint to {@code consumed} rows, counting the batch's rows to its segment. */
-    Uni<Void> advance(SqlClient tx, long segmentId, long partKey, long consumed, long rowsDelta, long failedDelta, UUID runId) {
-        return tx.preparedQuery("""
-                WITH p AS (UPDATE sluice.segment_part SET rows_consumed = $3 WHERE segment_id = $1 AND range_start = $2)
-                UPDATE sluice.segment SET rows = rows + $4, failed_rows = failed_rows + $5, run_id = $6, loaded_at = now()
-                WHERE id = $1""").execute(Tuple.of(segmentId, partKey, consumed, rowsDelta, failedDelta, runId))
-                .replaceWithVoid();
+    void advance(LoadConnection tx, long segmentId, long partKey, long consumed, long rowsDelta, long failedDelta, UUID runId)
+            throws SQLException {
+        tx.update("""
+                WITH p AS (UPDATE sluice.segment_part SET rows_consumed = ? WHERE segment_id = ? AND range_start = ?)
+                UPDATE sluice.segment SET rows = rows + ?, failed_rows = failed_rows + ?, run_id = ?, loaded_at = now()
+                WHERE id = ?""", consumed, segmentId, partKey, rowsDelta, failedDelta, runId, segmentId);
     }
 
-    /** Marks a part done; the segment becomes loaded with its last part. Returns whether it did. */
-    Uni<Boolean> completePart(SqlClient tx, long segmentId, long partKey) {
-        return tx.preparedQuery("UPDATE sluice.segment_part SET done = true WHERE segment_id = $1 AND range_start = $2")
-                .execute(Tuple.of(segmentId, partKey))
-                .chain(() -> tx.preparedQuery("""
-                        UPDATE sluice.segment SET state = $2, loaded_at = now()
-                        WHERE id = $1 AND state = ANY($3)
-                          AND NOT EXISTS (SELECT 1 FROM sluice.segment_part WHERE segment_id = $1 AND NOT done)""")
-                        .execute(Tuple.of(segmentId, SegmentState.LOADED.wire(), from(SegmentState.LOADED))))
-                .map(r -> r.rowCount() == 1);
+    /** Marks a part done; the segment becomes loaded with its last part. */
+    void completePart(LoadConnection tx, long segmentId, long partKey) throws SQLException {
+        tx.update("UPDATE sluice.segment_part SET done = true WHERE segment_id = ? AND range_start = ?", segmentId, partKey);
+        tx.update("""
+                UPDATE sluice.segment SET state = ?, loaded_at = now()
+                WHERE id = ? AND state = ANY(?)
+                  AND NOT EXISTS (SELECT 1 FROM sluice.segment_part WHERE segment_id = ? AND NOT done)""",
+                SegmentState.LOADED.wire(), segmentId, tx.jdbc().createArrayOf("text", from(SegmentState.LOADED)), segmentId);
     }
 
     /** The file changed while it was read: its rows stay until the next version replaces them. */
@@ -142,16 +141,18 @@ class FileLedger {
      * (earlier versions, or this one gone stale) leave the target, those segments are forgotten, and
      * {@code segmentId} starts from its first row. Returns the rows deleted.
      */
-    Uni<Long> replace(SqlClient tx, String qualifiedTarget, long segmentId, List<Long> replaced) {
+    long replace(LoadConnection tx, String qualifiedTarget, long segmentId, List<Long> replaced) throws SQLException {
         List<Long> all = new ArrayList<>(replaced);
         all.add(segmentId);
-        return tx.preparedQuery("DELETE FROM " + qualifiedTarget + " WHERE " + TableSpec.quote(Provenance.FILE_ID) + " = ANY($1)")
-                .execute(Tuple.of(all.toArray(new Long[0]))).map(r -> (long) r.rowCount())
-                .call(() -> forget(tx, replaced.stream().filter(id -> id != segmentId).toList()))
-                .call(() -> tx.preparedQuery("""
-                        WITH p AS (UPDATE sluice.segment_part SET rows_consumed = 0, done = false WHERE segment_id = $1)
-                        UPDATE sluice.segment SET rows = 0, failed_rows = 0, state = 'loading' WHERE id = $1""")
-                        .execute(Tuple.of(segmentId)));
+        long deleted = tx.update("DELETE FROM " + qualifiedTarget + " WHERE " + TableSpec.quote(Provenance.FILE_ID)
+                + " = ANY(?)", tx.longs(all));
+        List<Long> others = replaced.stream().filter(id -> id != segmentId).toList();
+        if (!others.isEmpty()) {
+            tx.update("DELETE FROM sluice.segment WHERE id = ANY(?)", tx.longs(others));
+        }
+        tx.update("UPDATE sluice.segment_part SET rows_consumed = 0, done = false WHERE segment_id = ?", segmentId);
+        tx.update("UPDATE sluice.segment SET rows = 0, failed_rows = 0, state = 'loading' WHERE id = ?", segmentId);
+        return deleted;
     }
 
     /** A replace run swapped in: the run's files, loaded whole into the new table, are the pipeline's only segments. */

@@ -2,12 +2,14 @@ package io.sluice.run;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,20 +23,18 @@ import io.sluice.format.Formats;
 import io.sluice.format.RowBatch;
 import io.sluice.format.RowError;
 import io.sluice.format.RowReader;
-import io.sluice.load.BatchBinding;
-import io.sluice.load.InsertStatement;
-import io.sluice.load.UpsertDeduplication;
+import io.sluice.load.CopyConnections;
+import io.sluice.load.CopyLoad;
+import io.sluice.pipeline.program.PgType;
 import io.sluice.pipeline.program.TableSpec;
 import io.sluice.pipeline.spec.SourceFormat;
 import io.sluice.source.SourceFile;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Loads one partition of a run: each of its pieces of work (a file or a byte range of one) from the
  * ledger's checkpoint on, batch by batch. A batch's rows (with their provenance), row errors, the
- * piece's checkpoint and the run's counters commit in one transaction, so a crash at any point
+ * piece's checkpoint and the run's counters commit in one transaction (COPY over the partition's
+ * pgjdbc connection), so a crash at any point
  * leaves the checkpoint saying exactly which rows are in. A piece that must replace earlier rows
  * (or an external table's file) commits all at once instead. BLOCKING: runs on run threads.
  */
@@ -43,7 +43,9 @@ class PartitionLoader {
     private static final Logger LOG = Logger.getLogger(PartitionLoader.class);
 
     @Inject
-    Pool pool;
+    CopyConnections copies;
+    @Inject
+    RunThreads threads;
     @Inject
     RunStore store;
     @Inject
@@ -53,8 +55,9 @@ class PartitionLoader {
     @Inject
     RunService runs;
 
-    /** What one partition loads into, and how. */
-    record Target(String qualified, TableSpec loaded, String insert, String repeatsSince) {
+    /** What one partition loads into, and how: quoted column names (provenance last), their kinds, the key for upsert. */
+    record Target(String qualified, List<String> names, List<PgType.Kind> kinds, List<String> keys, boolean upsert,
+            String repeatsSince) {
     }
 
     /** Per-run state shared by its partitions: local copies of downloaded files, and a stop signal. */
@@ -63,180 +66,207 @@ class PartitionLoader {
 
     Target target(RunJob job, String qualifiedTarget, String runStartXid) {
         TableSpec loaded = job.table().withProvenance();
-        String counting = runStartXid == null ? null : InsertStatement.upsertCountingRepeats(loaded, qualifiedTarget);
-        String insert = counting != null ? counting
-                : job.upsert() ? InsertStatement.upsert(loaded, qualifiedTarget) : InsertStatement.append(loaded, qualifiedTarget);
-        return new Target(qualifiedTarget, loaded, insert, counting == null ? null : runStartXid);
+        return new Target(qualifiedTarget, loaded.columns().stream().map(c -> TableSpec.quote(c.name())).toList(),
+                loaded.columns().stream().map(c -> c.type().kind()).toList(),
+                loaded.primaryKey().stream().map(TableSpec::quote).toList(), job.upsert(), runStartXid);
     }
 
     void load(RunJob job, RunStore.Partition part, Target target, Shared shared) throws Exception {
         await(store.partitionStatus(job.runId(), part.index(), "running"));
-        RowBatch batch = new RowBatch(job.table(), config.batchSize());
-        for (int f = part.fileIndex(); f < part.files().size(); f++) {
-            PlannedFile piece = part.files().get(f);
-            long from = 0;
-            if (!job.replace()) {
-                LedgerEntry.Part checkpoint = await(ledger.part(piece.segmentId(), piece.partKey()));
-                if (checkpoint == null || checkpoint.done()) {
-                    continue; // another run finished it (or the file's segment was replaced since)
+        RowBatch[] batches = { new RowBatch(job.table(), config.batchSize()), new RowBatch(job.table(), config.batchSize()) };
+        try (LoadConnection tx = new LoadConnection(copies.open())) {
+            for (int f = part.fileIndex(); f < part.files().size(); f++) {
+                PlannedFile piece = part.files().get(f);
+                long from = 0;
+                if (!job.replace()) {
+                    LedgerEntry.Part checkpoint = await(ledger.part(piece.segmentId(), piece.partKey()));
+                    if (checkpoint == null || checkpoint.done()) {
+                        continue; // another run finished it (or the file's segment was replaced since)
+                    }
+                    from = piece.oneTransaction() ? 0 : checkpoint.consumed();
                 }
-                from = piece.oneTransaction() ? 0 : checkpoint.consumed();
-            }
-            if (piece.oneTransaction()) {
-                loadAtOnce(job, part.index(), f, piece, target, batch, shared);
-            } else {
-                loadInBatches(job, part.index(), f, piece, from, target, batch, shared);
+                try {
+                    if (piece.oneTransaction()) {
+                        loadAtOnce(tx, job, part.index(), f, piece, target, batches[0], shared);
+                    } else {
+                        loadInBatches(tx, job, part.index(), f, piece, from, target, batches, shared);
+                    }
+                } catch (Exception e) {
+                    tx.rollback();
+                    throw e;
+                }
             }
         }
         await(store.partitionStatus(job.runId(), part.index(), "completed"));
     }
 
-    private void loadInBatches(RunJob job, int partition, int fileIndex, PlannedFile piece, long from, Target target,
-            RowBatch batch, Shared shared) throws Exception {
+    /**
+     * Batch by batch, each committed with its checkpoint; the reader parses batch n+1 while batch n
+     * commits (commits stay in order, one at a time, on the partition's connection).
+     */
+    private void loadInBatches(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, long from,
+            Target target, RowBatch[] batches, Shared shared) throws Exception {
         if (from > 0) {
             runs.log(job.runId(), "load", "Resumed " + describe(piece) + " after row " + (firstRow(piece) + from)
                     + " (rows up to it were committed before)").await().indefinitely();
             LOG.infof("Run %s: resumed %s at row %d", job.runId(), describe(piece), firstRow(piece) + from + 1);
         }
         long committed = from;
+        Future<Long> pending = null;
+        int current = 0;
         try (RowReader reader = open(job, piece, from, shared)) {
             while (true) {
-                stopIfAsked(shared);
+                RowBatch batch = batches[current];
                 List<RowError> errors = new ArrayList<>();
                 int read = reader.read(batch, errorsInFileRows(piece, errors));
                 long consumed = reader.rowsConsumed();
+                if (pending != null) {
+                    Future<Long> previous = pending;
+                    pending = null;
+                    checkThreshold(job, result(previous));
+                }
+                stopIfAsked(shared);
                 if (read > 0 || !errors.isEmpty() || consumed > committed) {
-                    Written w = write(job, piece, target, batch, errors, consumed, committed);
                     long done = consumed - committed;
-                    long failed = await(pool.withTransaction(conn -> insert(conn, target, w, job, piece, errors)
-                            .call(() -> job.replace() ? Uni.createFrom().voidItem()
-                                    : ledger.advance(conn, piece.segmentId(), piece.partKey(), consumed, done, w.failed, job.runId()))
-                            .call(() -> store.advancePartition(conn, job.runId(), partition, done, fileIndex))
-                            .chain(repeated -> store.count(conn, job.runId(), done, w.failed, w.skipped + repeated))));
+                    pending = threads.submit(() -> commitBatch(tx, job, partition, fileIndex, piece, target, batch, errors,
+                            consumed, done));
                     committed = consumed;
-                    checkThreshold(job, failed);
+                    current ^= 1;
                 }
                 if (read == 0) {
                     break;
                 }
             }
+            if (pending != null) {
+                Future<Long> last = pending;
+                pending = null;
+                checkThreshold(job, result(last));
+            }
+        } finally {
+            if (pending != null) {
+                try {
+                    pending.get(); // never leave a commit running on the connection
+                } catch (ExecutionException e) {
+                    // the first failure is the one reported
+                }
+            }
         }
         requireUnchanged(job, piece);
-        await(pool.withTransaction(conn -> (job.replace() ? Uni.createFrom().item(false)
-                : ledger.completePart(conn, piece.segmentId(), piece.partKey()))
-                .call(() -> store.advancePartition(conn, job.runId(), partition, 0, fileIndex + 1))));
+        if (!job.replace()) {
+            ledger.completePart(tx, piece.segmentId(), piece.partKey());
+        }
+        store.advancePartition(tx, job.runId(), partition, 0, fileIndex + 1);
+        tx.commit();
+    }
+
+    /** One batch: rows, errors, checkpoint and counters, committed together. Returns the run's failed rows. */
+    private long commitBatch(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
+            RowBatch batch, List<RowError> errors, long consumed, long done) throws SQLException {
+        try {
+            long[] written = writeRows(tx, target, piece, batch);
+            long failed = failedRows(errors);
+            tx.insertErrors(job.runId(), piece.path(), errors);
+            if (!job.replace()) {
+                ledger.advance(tx, piece.segmentId(), piece.partKey(), consumed, done, failed, job.runId());
+            }
+            store.advancePartition(tx, job.runId(), partition, done, fileIndex);
+            long runFailed = store.count(tx, job.runId(), done, failed, written[0] + written[1]);
+            tx.commit();
+            return runFailed;
+        } catch (SQLException | RuntimeException e) {
+            tx.rollback();
+            throw e;
+        }
     }
 
     /**
      * Every row of the piece in one transaction: the rows it replaces leave the table in it too, so
      * readers see the earlier version or this one, never both and never neither.
      */
-    private void loadAtOnce(RunJob job, int partition, int fileIndex, PlannedFile piece, Target target, RowBatch batch,
-            Shared shared) throws Exception {
-        long[] totals = new long[3];
-        try (BlockingTransaction tx = BlockingTransaction.begin(pool); RowReader reader = open(job, piece, 0, shared)) {
+    private void loadAtOnce(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
+            RowBatch batch, Shared shared) throws Exception {
+        long processed = 0;
+        long failed = 0;
+        long skipped = 0;
+        long before = await(store.counts(job.runId()))[1];
+        try (RowReader reader = open(job, piece, 0, shared)) {
             long replaced = piece.replaces().isEmpty() ? 0
-                    : tx.run(conn -> ledger.replace(conn, target.qualified(), piece.segmentId(), piece.replaces()));
-            long committed = 0;
+                    : ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces());
             while (true) {
                 stopIfAsked(shared);
                 List<RowError> errors = new ArrayList<>();
                 int read = reader.read(batch, errorsInFileRows(piece, errors));
                 long consumed = reader.rowsConsumed();
-                if (read > 0 || !errors.isEmpty() || consumed > committed) {
-                    Written w = write(job, piece, target, batch, errors, consumed, committed);
-                    long repeated = tx.run(conn -> insert(conn, target, w, job, piece, errors));
-                    totals[0] += consumed - committed;
-                    totals[1] += w.failed;
-                    totals[2] += w.skipped + repeated;
-                    committed = consumed;
-                    checkThreshold(job, totals[1] + await(store.counts(job.runId()))[1]);
+                if (read > 0 || !errors.isEmpty() || consumed > processed) {
+                    long[] written = writeRows(tx, target, piece, batch);
+                    tx.insertErrors(job.runId(), piece.path(), errors);
+                    failed += failedRows(errors);
+                    skipped += written[0] + written[1];
+                    processed = consumed;
+                    checkThreshold(job, before + failed);
                 }
                 if (read == 0) {
                     break;
                 }
             }
             requireUnchanged(job, piece);
-            long rows = committed;
-            tx.run(conn -> ledger.advance(conn, piece.segmentId(), piece.partKey(), rows, rows, totals[1], job.runId())
-                    .chain(() -> ledger.completePart(conn, piece.segmentId(), piece.partKey()))
-                    .call(() -> store.advancePartition(conn, job.runId(), partition, rows, fileIndex + 1))
-                    .call(() -> store.count(conn, job.runId(), totals[0], totals[1], totals[2])));
+            ledger.advance(tx, piece.segmentId(), piece.partKey(), processed, processed, failed, job.runId());
+            ledger.completePart(tx, piece.segmentId(), piece.partKey());
+            store.advancePartition(tx, job.runId(), partition, processed, fileIndex + 1);
+            store.count(tx, job.runId(), processed, failed, skipped);
             tx.commit();
             if (!piece.replaces().isEmpty()) {
                 String message = "Replaced " + replaced + " rows of an earlier version of " + piece.path() + " with the "
-                        + (rows - totals[1]) + " rows of its current one (ETag " + piece.etag() + ")";
+                        + (processed - failed) + " rows of its current one (ETag " + piece.etag() + ")";
                 runs.log(job.runId(), "load", message).await().indefinitely();
                 LOG.infof("Run %s: %s", job.runId(), message);
             }
         }
     }
 
-    /** A batch ready to insert: its columns (provenance included), row count, failed and skipped rows. */
-    private record Written(Object[][] columns, int size, long failed, long skipped) {
-    }
-
-    private Written write(RunJob job, PlannedFile piece, Target target, RowBatch batch, List<RowError> errors,
-            long consumed, long committed) {
+    /**
+     * COPYs the batch with its provenance (the segment's id and each row's number in the file).
+     * Returns the rows skipped as repeats of a key in the batch, and those that replaced a key this
+     * run had loaded before (upsert).
+     */
+    private static long[] writeRows(LoadConnection tx, Target target, PlannedFile piece, RowBatch batch) throws SQLException {
         int size = batch.size();
-        int own = job.table().columns().size();
+        if (size == 0) {
+            return new long[2];
+        }
+        int own = batch.table().columns().size();
         Object[][] columns = new Object[own + 2][];
         for (int c = 0; c < own; c++) {
-            columns[c] = batch.columnForBinding(c);
+            columns[c] = batch.column(c);
         }
         Long[] files = new Long[size];
         Long[] rows = new Long[size];
-        long base = firstRow(piece);
         Arrays.fill(files, piece.segmentId());
+        long base = firstRow(piece);
         for (int i = 0; i < size; i++) {
             rows[i] = base + batch.rowNumber(i);
         }
         columns[own] = files;
         columns[own + 1] = rows;
-        long skipped = 0;
-        if (job.upsert() && size > 1) {
-            UpsertDeduplication.Result deduplicated = UpsertDeduplication.apply(columns, size, job.keyColumns());
-            columns = deduplicated.columns();
-            size = deduplicated.size();
-            skipped = deduplicated.skipped();
+        if (!target.upsert()) {
+            CopyLoad.append(tx.jdbc(), target.qualified(), target.names(), target.kinds(), columns, size);
+            return new long[2];
         }
-        return new Written(columns, size, errors.stream().mapToLong(RowError::row).distinct().count(), skipped);
+        CopyLoad.Result r = CopyLoad.upsert(tx.jdbc(), target.qualified(), target.names(), target.kinds(), target.keys(),
+                columns, size, target.repeatsSince());
+        return new long[] { r.skipped(), r.repeats() };
     }
 
-    /** The batch's rows and errors; returns how many rows replaced keys this run had loaded already (upsert). */
-    private Uni<Long> insert(SqlConnection conn, Target target, Written w, RunJob job, PlannedFile piece, List<RowError> errors) {
-        Uni<Long> rows = w.size == 0 ? Uni.createFrom().item(0L)
-                : target.repeatsSince() == null
-                        ? conn.preparedQuery(target.insert()).execute(BatchBinding.of(w.columns)).replaceWith(0L)
-                        : conn.preparedQuery(target.insert()).execute(BatchBinding.of(w.columns).addString(target.repeatsSince()))
-                                .map(r -> r.iterator().next().getLong(0));
-        return rows.call(() -> insertErrors(conn, job.runId(), piece.path(), errors));
+    private static long failedRows(List<RowError> errors) {
+        return errors.stream().mapToLong(RowError::row).distinct().count();
     }
 
-    private static Uni<Void> insertErrors(SqlConnection conn, UUID runId, String file, List<RowError> errors) {
-        if (errors.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    private static long result(Future<Long> commit) throws Exception {
+        try {
+            return commit.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
         }
-        Long[] rows = new Long[errors.size()];
-        String[] columns = new String[errors.size()];
-        String[] values = new String[errors.size()];
-        String[] messages = new String[errors.size()];
-        for (int i = 0; i < errors.size(); i++) {
-            RowError e = errors.get(i);
-            rows[i] = e.row();
-            columns[i] = e.column();
-            values[i] = storable(e.value());
-            messages[i] = storable(e.error());
-        }
-        return conn.preparedQuery("""
-                INSERT INTO sluice.run_error (run_id, file, row_number, column_name, value, error)
-                SELECT $1, $2, * FROM unnest($3::int8[], $4::text[], $5::text[], $6::text[])""")
-                .execute(Tuple.of(runId, file, rows, columns, values, messages)).replaceWithVoid();
-    }
-
-    /** PostgreSQL text cannot hold NUL; a bad value is reported, not refused. */
-    private static String storable(String value) {
-        return value == null ? null : value.replace('\u0000', '\uFFFD');
     }
 
     /** Errors with the file's row numbers, whatever range found them. */

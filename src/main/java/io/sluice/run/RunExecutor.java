@@ -14,12 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -69,12 +65,8 @@ public class RunExecutor {
     @Inject
     jakarta.enterprise.event.Event<RunFinished> finished;
 
-    private final AtomicInteger threadCount = new AtomicInteger();
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sluice-run-" + threadCount.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    @Inject
+    RunThreads threads;
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
@@ -105,9 +97,8 @@ public class RunExecutor {
      */
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
-        threads.shutdown();
         try {
-            if (!threads.awaitTermination(20, TimeUnit.SECONDS)) {
+            if (!threads.shutdown(20)) {
                 LOG.warn("Runs still executing at shutdown; they are marked interrupted and resumed at the next start");
             }
         } catch (InterruptedException e) {
@@ -354,8 +345,7 @@ public class RunExecutor {
         }
         if (rejected > 0) {
             long missing = rejected;
-            await(store.copyErrors(job.retryOf(), job.runId(), paths)
-                    .chain(() -> pool.withTransaction(conn -> store.count(conn, job.runId(), 0, missing, 0))));
+            await(store.copyErrors(job.retryOf(), job.runId(), paths).chain(() -> store.addFailed(job.runId(), missing)));
         }
     }
 

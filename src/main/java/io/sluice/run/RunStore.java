@@ -1,5 +1,6 @@
 package io.sluice.run;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,18 +104,23 @@ class RunStore {
     }
 
     /** A partition's progress: {@code rowsDelta} more rows consumed, now reading file {@code fileIndex}. */
-    Uni<Void> advancePartition(SqlClient tx, UUID runId, int index, long rowsDelta, int fileIndex) {
-        return tx.preparedQuery("UPDATE sluice.run_partition SET rows = rows + $3, file_index = $4 WHERE run_id = $1 AND index = $2")
-                .execute(Tuple.of(runId, index, rowsDelta, fileIndex)).replaceWithVoid();
+    void advancePartition(LoadConnection tx, UUID runId, int index, long rowsDelta, int fileIndex) throws SQLException {
+        tx.update("UPDATE sluice.run_partition SET rows = rows + ?, file_index = ? WHERE run_id = ? AND index = ?",
+                rowsDelta, fileIndex, runId, index);
     }
 
     /** Adds to the run's counters; returns its failed rows. */
-    Uni<Long> count(SqlClient tx, UUID runId, long processed, long failed, long skipped) {
-        return tx.preparedQuery("""
-                UPDATE sluice.run SET processed_rows = processed_rows + $2, failed_rows = failed_rows + $3,
-                    skipped_rows = skipped_rows + $4, heartbeat_at = now()
-                WHERE id = $1 RETURNING failed_rows""")
-                .execute(Tuple.of(runId, processed, failed, skipped)).map(r -> r.iterator().next().getLong(0));
+    long count(LoadConnection tx, UUID runId, long processed, long failed, long skipped) throws SQLException {
+        return tx.queryLong("""
+                UPDATE sluice.run SET processed_rows = processed_rows + ?, failed_rows = failed_rows + ?,
+                    skipped_rows = skipped_rows + ?, heartbeat_at = now()
+                WHERE id = ? RETURNING failed_rows""", processed, failed, skipped, runId);
+    }
+
+    /** Adds rows still rejected (a retry over unchanged files) to the run's failed rows. */
+    Uni<Void> addFailed(UUID runId, long failed) {
+        return pool.preparedQuery("UPDATE sluice.run SET failed_rows = failed_rows + $2 WHERE id = $1")
+                .execute(Tuple.of(runId, failed)).replaceWithVoid();
     }
 
     /** processed, failed, skipped. */

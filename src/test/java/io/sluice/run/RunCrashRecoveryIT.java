@@ -68,7 +68,7 @@ class RunCrashRecoveryIT {
     }
 
     @Test
-    void runsInterruptedByAKilledProcessAreFailedOnRestartAndTheirRetriesLoadEveryValidRowOnce() throws Exception {
+    void runsInterruptedByAKilledOrStoppedProcessAreResumedAndLoadEveryValidRowOnce() throws Exception {
         write("big", APPEND_FILES);
         write("small", REPLACE_FILES);
         long total = SourceRows.totalRows(APPEND_FILES);
@@ -83,6 +83,7 @@ class RunCrashRecoveryIT {
                 .post("/api/v1/connectors").then().statusCode(201);
         String append = pipeline(first, "crash_append", "crash_t", "big/", "append", 2);
         String replace = pipeline(first, "crash_replace", "crash_r", "small/", "replace", 1);
+        String stopped = pipeline(first, "stop_append", "stop_t", "big/", "upsert", 1);
         String appendRun = first.api().post(append).then().statusCode(201).extract().path("id");
         first.api().post(append).then().statusCode(409).body("error_code", equalTo("RunInProgress"));
         String replaceRun = first.api().post(replace).then().statusCode(201).extract().path("id");
@@ -117,35 +118,55 @@ class RunCrashRecoveryIT {
                     .until(() -> count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'sluice_data'"
                             + " AND tablename LIKE '\\_sluice\\_stage\\_%'") == 0);
 
-            JsonPath retry = second.api().post(append + appendRun + "/retry").then().statusCode(201)
-                    .body("metadata.retryOf", equalTo(appendRun)).body("metadata.resumable", equalTo(true))
-                    .extract().jsonPath();
-            assertEquals(committed, retry.getLong("metadata.resumeFromRow"), "resumes after the committed rows");
-            second.api().post(replace + replaceRun + "/retry").then().statusCode(201)
-                    .body("metadata.resumable", equalTo(false)).body("metadata.resumeFromRow", equalTo(0));
-            String retryId = retry.getString("id");
-            JsonPath done = second.await(Duration.ofSeconds(120), append + retryId, RunCrashRecoveryIT::ended);
-            JsonPath replaced = second.await(Duration.ofSeconds(60), replace + latestRun(second, replace),
-                    RunCrashRecoveryIT::ended);
-            phase("retries ended " + done.getString("status") + ", " + replaced.getString("status"));
-
+            // Nobody retries: the leader resumes each interrupted run by itself, from its checkpoints.
+            JsonPath done = awaitResumed(second, append, appendRun);
+            JsonPath replaced = awaitResumed(second, replace, replaceRun);
+            phase("resumed runs ended " + done.getString("status") + ", " + replaced.getString("status"));
             assertEquals("completed_with_errors", done.getString("status"), done.prettify());
+            assertTrue(done.getLong("metadata.resumeFromRow") >= committed, "resumed after the committed rows: " + done.prettify());
             assertEquals(total, done.getLong("processedRows"));
             assertEquals(invalid, failed.getLong("failedRows") + done.getLong("failedRows"),
-                    "each invalid row reported once, by the killed run or by its retry");
+                    "each invalid row reported once, by the killed run or by its resumption");
             int errors = second.api().get(append + appendRun + "/errors").then().statusCode(200).extract().path("total");
-            int retryErrors = second.api().get(append + retryId + "/errors").then().statusCode(200).extract().path("total");
+            int retryErrors = second.api().get(append + done.getString("id") + "/errors").then().statusCode(200)
+                    .extract().path("total");
             assertEquals(invalid, errors + retryErrors, "row errors neither lost nor doubled");
             SourceRows.assertTableHolds(db, "sluice_data.crash_t", total - invalid, validIdSum(APPEND_FILES));
+            assertEquals(total - invalid, count(db, "SELECT count(DISTINCT id) FROM sluice_data.crash_t"));
 
             assertEquals("completed_with_errors", replaced.getString("status"), replaced.prettify());
             assertEquals(SourceRows.invalidRows(REPLACE_FILES), replaced.getLong("failedRows"));
             SourceRows.assertTableHolds(db, "sluice_data.crash_r",
                     SourceRows.totalRows(REPLACE_FILES) - SourceRows.invalidRows(REPLACE_FILES), validIdSum(REPLACE_FILES));
+
+            // SIGTERM mid-run: the run is marked interrupted by the stopping process itself (not 30 s
+            // later), and resumed by the next one.
+            String stopRun = second.api().post(stopped).then().statusCode(201).extract().path("id");
+            second.await(Duration.ofSeconds(60), stopped + stopRun + "/progress", p -> p.getLong("processedRows") >= 10_000 || ended(p));
+            second.stop();
+            phase("second process stopped (SIGTERM)");
+            assertEquals(1, count(db, "SELECT count(*) FROM sluice.run WHERE id = '" + stopRun
+                    + "' AND status = 'failed' AND interrupted"), "the stopping process marked its run interrupted");
+            long beforeStop = count(db, "SELECT count(*) FROM sluice_data.stop_t");
+            assertTrue(beforeStop >= 10_000 && beforeStop < total - invalid, "committed before SIGTERM: " + beforeStop);
+
+            Sluice third = start(data, 3);
+            phase("third process ready");
+            JsonPath resumed = awaitResumed(third, stopped, stopRun);
+            assertEquals("completed_with_errors", resumed.getString("status"), resumed.prettify());
+            assertEquals(total - invalid, count(db, "SELECT count(*) FROM sluice_data.stop_t"));
+            assertEquals(total - invalid, count(db, "SELECT count(DISTINCT id) FROM sluice_data.stop_t"));
+            phase("stopped run resumed: " + resumed.getString("status"));
         } catch (AssertionError | SQLException | RuntimeException e) {
             processes.forEach(Sluice::printLog);
             throw e;
         }
+    }
+
+    /** Waits for the run that resumed {@code runId} (its retry, started by the leader) to end. */
+    private static JsonPath awaitResumed(Sluice sluice, String runs, String runId) {
+        JsonPath latest = sluice.await(Duration.ofSeconds(90), runs, l -> runId.equals(l.getString("runs[0].metadata.retryOf")));
+        return sluice.await(Duration.ofSeconds(120), runs + latest.getString("runs[0].id"), RunCrashRecoveryIT::ended);
     }
 
     private void write(String folder, List<SourceRows> files) throws IOException {

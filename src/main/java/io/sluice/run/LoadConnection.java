@@ -1,0 +1,102 @@
+package io.sluice.run;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import io.sluice.format.RowError;
+
+/**
+ * The pgjdbc connection a partition loads through (COPY: the reactive client has none), with the
+ * statements that commit with a batch's rows: row errors, the ledger's checkpoint, the partition's
+ * progress and the run's counters. One transaction at a time, committed by the caller. BLOCKING.
+ */
+final class LoadConnection implements AutoCloseable {
+    private final Connection c;
+
+    LoadConnection(Connection c) {
+        this.c = c;
+    }
+
+    Connection jdbc() {
+        return c;
+    }
+
+    void commit() throws SQLException {
+        c.commit();
+    }
+
+    void rollback() {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // the connection is closed after a failure anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // nothing left to release
+        }
+    }
+
+    long update(String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeLargeUpdate();
+        }
+    }
+
+    long queryLong(String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    Array longs(List<Long> values) throws SQLException {
+        return c.createArrayOf("int8", values.toArray());
+    }
+
+    /** The batch's row errors ({@code sluice.run_error}). */
+    void insertErrors(UUID runId, String file, List<RowError> errors) throws SQLException {
+        if (errors.isEmpty()) {
+            return;
+        }
+        Object[] rows = new Object[errors.size()];
+        Object[] columns = new Object[errors.size()];
+        Object[] values = new Object[errors.size()];
+        Object[] messages = new Object[errors.size()];
+        for (int i = 0; i < errors.size(); i++) {
+            RowError e = errors.get(i);
+            rows[i] = e.row();
+            columns[i] = e.column();
+            values[i] = storable(e.value());
+            messages[i] = storable(e.error());
+        }
+        update("""
+                INSERT INTO sluice.run_error (run_id, file, row_number, column_name, value, error)
+                SELECT ?, ?, * FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[])""", runId, file,
+                c.createArrayOf("int8", rows), c.createArrayOf("text", columns), c.createArrayOf("text", values),
+                c.createArrayOf("text", messages));
+    }
+
+    /** PostgreSQL text cannot hold NUL; a bad value is reported, not refused. */
+    private static String storable(String value) {
+        return value == null ? null : value.replace('\u0000', '\uFFFD');
+    }
+}
