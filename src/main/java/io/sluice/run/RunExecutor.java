@@ -41,6 +41,7 @@ import io.sluice.format.RowReader;
 import io.sluice.load.BatchBinding;
 import io.sluice.load.InsertStatement;
 import io.sluice.load.UpsertDeduplication;
+import io.sluice.metrics.RunMetrics;
 import io.sluice.pipeline.PipelineJson;
 import io.sluice.pipeline.TargetTables;
 import io.sluice.pipeline.spec.SourceFormat;
@@ -84,6 +85,8 @@ public class RunExecutor {
     Leadership leadership;
     @Inject
     jakarta.enterprise.event.Event<RunFinished> finished;
+    @Inject
+    RunMetrics metrics;
 
     private final AtomicInteger threadCount = new AtomicInteger();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -179,6 +182,7 @@ public class RunExecutor {
             if (!markRunning(runId)) {
                 return;
             }
+            metrics.runStarted(runId);
             LOG.infof("Run %s of pipeline %s started (%s, %d partition(s))", runId, job.pipelineName(), job.strategy(), job.partitions());
             List<String> differences = await(tables.ensure(job.table(), job.pipelineId(), config.tableLockTimeout()));
             if (!differences.isEmpty()) {
@@ -207,6 +211,7 @@ public class RunExecutor {
             log(runId, "load", "Loaded " + (counts[0] - counts[1] - counts[2]) + " rows (" + counts[1] + " failed, "
                     + counts[2] + " skipped)");
             finish(runId, status, null);
+            metrics.runFinished(runId, job.pipelineName(), status.wire());
             announce(new RunFinished(runId, job.pipelineId(), job.trigger(), status, job.store(), job.prefix(),
                     partitions.stream().flatMap(p -> p.files().stream()).distinct().toList(), origin(runId)));
             LOG.infof("Run %s of pipeline %s ended %s: %d rows processed, %d failed, %d skipped", runId,
@@ -221,6 +226,7 @@ public class RunExecutor {
                 awaitQuietly(tables.dropStaging(runId));
             }
             finish(runId, RunStatus.FAILED, why);
+            metrics.runFinished(runId, job.pipelineName(), RunStatus.FAILED.wire());
             LOG.warnf("Run %s of pipeline %s failed: %s", runId, job.pipelineName(), why);
         } finally {
             deleteScratch(scratch);
@@ -494,6 +500,7 @@ public class RunExecutor {
                     }
                 }
                 commitFileDone(job, part.index(), f, file, committed, part.range() == null, tx);
+                metrics.bytesRead(job.pipelineName(), part.range() == null ? file.size() : part.range().length());
             }
         }
         await(pool.preparedQuery("UPDATE sluice.run_partition SET status = 'completed' WHERE run_id = $1 AND index = $2")
@@ -548,7 +555,9 @@ public class RunExecutor {
                         WHERE id = $1 RETURNING failed_rows""")
                         .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), skippedRows + repeated))
                         .map(r -> r.iterator().next().getLong(0)));
-        return await(tx != null ? tx.on(work) : pool.withTransaction(work));
+        long failedRows = await(tx != null ? tx.on(work) : pool.withTransaction(work));
+        metrics.batchCommitted(job.pipelineName(), consumedDelta, errorRows(errors), skippedRows);
+        return failedRows;
     }
 
     private static int errorRows(List<RowError> errors) {
