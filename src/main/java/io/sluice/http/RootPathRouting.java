@@ -31,6 +31,13 @@ public class RootPathRouting {
 
     static void handle(RoutingContext ctx, String prefix) {
         if (ctx.get(STRIPPED) != null) {
+            // The rerouted request; a headers-end handler added before the reroute would be dropped by it.
+            ctx.addHeadersEndHandler(v -> {
+                String location = ctx.response().headers().get(HttpHeaders.LOCATION);
+                if (location != null) {
+                    ctx.response().putHeader(HttpHeaders.LOCATION, withPrefix(location, prefix));
+                }
+            });
             ctx.next();
             return;
         }
@@ -42,12 +49,6 @@ public class RootPathRouting {
             return;
         }
         ctx.put(STRIPPED, Boolean.TRUE);
-        ctx.addHeadersEndHandler(v -> {
-            String location = ctx.response().headers().get(HttpHeaders.LOCATION);
-            if (location != null) {
-                ctx.response().putHeader(HttpHeaders.LOCATION, withPrefix(location, prefix));
-            }
-        });
         String rest = path.substring(prefix.length());
         String query = ctx.request().query();
         ctx.reroute((rest.isEmpty() ? "/" : rest) + (query == null ? "" : "?" + query));

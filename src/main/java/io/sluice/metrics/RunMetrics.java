@@ -66,13 +66,13 @@ public class RunMetrics {
 
     /** A source file (or a byte range of one) was read to its end. */
     public void bytesRead(String pipeline, long bytes) {
-        Counter.builder(BYTES_READ).baseUnit("bytes").description("Bytes of source files read to their end")
+        Counter.builder(BYTES_READ).description("Bytes of source files read to their end")
                 .tag("pipeline", pipeline).register(registry).increment(Math.max(0, bytes));
     }
 
     private void increment(String name, String description, String pipeline, long amount) {
         // Registered even at zero, so that every series exists from the first batch on.
-        Counter.builder(name).description(description).baseUnit("rows").tag("pipeline", pipeline)
+        Counter.builder(name).description(description).tag("pipeline", pipeline)
                 .register(registry).increment(amount);
     }
 }

@@ -20,9 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -32,8 +33,10 @@ import io.sluice.support.Api;
  * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) as a container runs it,
  * configured by environment alone: {@code SLUICE_HTTP_ROOT_PATH=/api/pinot} serves the API, health,
  * metrics and the OpenAPI document (with its servers URL) under the prefix and nothing outside it;
- * {@code /q/metrics} lists the Sluice meters, and a small local-file run moves them.
+ * {@code /q/metrics} lists the Sluice meters, and a small local-file run moves them. One process for
+ * both tests (starting one costs seconds).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperationsIT {
     private static final String KEY = "sluice-it-admin-" + UUID.randomUUID();
     private static final String PREFIX = "/api/pinot";
@@ -44,7 +47,7 @@ class OperationsIT {
     private Process process;
     private String base;
 
-    @BeforeEach
+    @BeforeAll
     void start() throws IOException {
         Path build = Path.of(System.getProperty("sluice.it.build-dir", "target")).toAbsolutePath();
         work = Files.createTempDirectory(Files.createDirectories(build), "operations-it-");
@@ -73,7 +76,7 @@ class OperationsIT {
                 });
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
@@ -136,10 +139,10 @@ class OperationsIT {
 
         String after = metrics();
         String pipeline = "{pipeline=\"ops_metrics\"}";
-        assertEquals(ROWS - INVALID, value(after, "sluice_run_rows_loaded_rows_total" + pipeline), 0.0);
-        assertEquals(INVALID, value(after, "sluice_run_rows_failed_rows_total" + pipeline), 0.0);
-        assertEquals(0, value(after, "sluice_run_rows_skipped_rows_total" + pipeline), 0.0);
-        assertEquals(size, value(after, "sluice_run_bytes_read_bytes_total" + pipeline), 0.0);
+        assertEquals(ROWS - INVALID, value(after, "sluice_run_rows_loaded_total" + pipeline), 0.0);
+        assertEquals(INVALID, value(after, "sluice_run_rows_failed_total" + pipeline), 0.0);
+        assertEquals(0, value(after, "sluice_run_rows_skipped_total" + pipeline), 0.0);
+        assertEquals(size, value(after, "sluice_run_bytes_read_total" + pipeline), 0.0);
         String outcome = "{pipeline=\"ops_metrics\",status=\"completed_with_errors\"}";
         assertEquals(1, value(after, "sluice_runs_finished_total" + outcome), 0.0);
         assertEquals(1, value(after, "sluice_run_duration_seconds_count" + outcome), 0.0);
