@@ -54,6 +54,8 @@ class PartitionLoader {
     RunConfig config;
     @Inject
     RunService runs;
+    @Inject
+    RunMetrics metrics;
 
     /** What one partition loads into, and how: quoted column names (provenance last), their kinds, the key for upsert. */
     record Target(String qualified, List<String> names, List<PgType.Kind> kinds, List<String> keys, boolean upsert,
@@ -157,6 +159,7 @@ class PartitionLoader {
         }
         store.advancePartition(tx, job.runId(), partition, 0, fileIndex + 1);
         tx.commit();
+        metrics.bytesRead(job.pipelineName(), piece.bytes());
     }
 
     /** One batch: rows, errors, checkpoint and counters, committed together. Returns the run's failed rows. */
@@ -172,6 +175,7 @@ class PartitionLoader {
             store.advancePartition(tx, job.runId(), partition, done, fileIndex);
             long runFailed = store.count(tx, job.runId(), done, failed, written[0] + written[1]);
             tx.commit();
+            metrics.batchCommitted(job.pipelineName(), done, failed, written[0] + written[1]);
             return runFailed;
         } catch (SQLException | RuntimeException e) {
             tx.rollback();
@@ -215,6 +219,8 @@ class PartitionLoader {
             store.advancePartition(tx, job.runId(), partition, processed, fileIndex + 1);
             store.count(tx, job.runId(), processed, failed, skipped);
             tx.commit();
+            metrics.batchCommitted(job.pipelineName(), processed, failed, skipped);
+            metrics.bytesRead(job.pipelineName(), piece.bytes());
             if (!piece.replaces().isEmpty()) {
                 String message = "Replaced " + replaced + " rows of an earlier version of " + piece.path() + " with the "
                         + (processed - failed) + " rows of its current one (ETag " + piece.etag() + ")";

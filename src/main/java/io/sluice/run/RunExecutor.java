@@ -62,6 +62,8 @@ public class RunExecutor {
     RunPlanWriter plans;
     @Inject
     jakarta.enterprise.event.Event<RunFinished> finished;
+    @Inject
+    RunMetrics metrics;
 
     @Inject
     RunThreads threads;
@@ -121,6 +123,7 @@ public class RunExecutor {
             if (!await(store.markRunning(runId))) {
                 return;
             }
+            metrics.runStarted(runId);
             LOG.infof("Run %s of pipeline %s started (%s, %d partition(s))", runId, job.pipelineName(), job.strategy(), job.partitions());
             List<String> differences = await(tables.ensure(job.table(), job.pipelineId(), config.tableLockTimeout()));
             if (!differences.isEmpty()) {
@@ -146,6 +149,7 @@ public class RunExecutor {
             log(runId, "load", "Loaded " + (counts[0] - counts[1] - counts[2]) + " rows (" + counts[1] + " failed, "
                     + counts[2] + " skipped)");
             awaitQuietly(store.finish(runId, status, null, false));
+            metrics.runFinished(runId, job.pipelineName(), status.wire());
             announce(new RunFinished(runId, job.pipelineId(), job.trigger(), status, job.store(), job.prefix(),
                     files(planned.partitions()), await(store.origin(runId))));
             LOG.infof("Run %s of pipeline %s ended %s: %d rows processed, %d failed, %d skipped", runId,
@@ -162,6 +166,7 @@ public class RunExecutor {
                 awaitQuietly(tables.dropStaging(runId));
             }
             awaitQuietly(store.finish(runId, RunStatus.FAILED, why, interrupted));
+            metrics.runFinished(runId, job.pipelineName(), RunStatus.FAILED.wire());
             LOG.warnf("Run %s of pipeline %s failed: %s", runId, job.pipelineName(), why);
         } finally {
             deleteScratch(scratch);

@@ -38,8 +38,9 @@ import io.smallrye.mutiny.Uni;
  * <p>It runs after matching (it needs the method), on the thread of the endpoint, and never blocks
  * it: the key lookup is asynchronous, JWT parsing runs on a worker. (It is deliberately not
  * {@code nonBlocking = true}: RESTEasy Reactive would then reject the build as soon as any blocking
- * filter, such as a pre-matching one, ran before it.) Health ({@code /q/health}) and the OpenAPI document
- * ({@code /q/openapi}) are not resource methods and stay public; an unknown path gets its 404.
+ * filter, such as a pre-matching one, ran before it.) Health ({@code /q/health}), metrics
+ * ({@code /q/metrics}) and the OpenAPI document ({@code /q/openapi}) are not resource methods and stay
+ * public; an unknown path gets its 404.
  */
 public class AccessFilter {
     private static final Logger LOG = Logger.getLogger(AccessFilter.class);

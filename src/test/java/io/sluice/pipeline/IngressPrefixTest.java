@@ -15,14 +15,17 @@ import io.restassured.http.ContentType;
 import io.sluice.TestAuth;
 import io.sluice.support.Api;
 
-/** Behind an ingress path prefix (e.g. /api/pinot), by configuration alone. */
+/**
+ * Behind an ingress path prefix (e.g. /api/pinot), by run-time configuration alone
+ * ({@code sluice.http.root-path}; the packaged jar is checked by {@code io.sluice.metrics.OperationsIT}).
+ */
 @QuarkusTest
 @TestProfile(IngressPrefixTest.UnderPrefix.class)
 class IngressPrefixTest {
     public static class UnderPrefix implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.root-path", "/api/pinot");
+            return Map.of("sluice.http.root-path", "/api/pinot");
         }
     }
 
@@ -36,7 +39,9 @@ class IngressPrefixTest {
         given().basePath("").header("Authorization", "Bearer " + TestAuth.adminKey())
                 .get("/api/pinot/v0/pipelines/" + name).then().statusCode(200).body("name", equalTo(name));
         given().basePath("").get("/api/pinot/q/health/ready").then().statusCode(200);
-        given().basePath("").get("/api/pinot/q/openapi").then().statusCode(200);
+        given().basePath("").get("/api/pinot/q/openapi?format=json").then().statusCode(200)
+                .body("servers[0].url", equalTo("/api/pinot"));
+        given().basePath("").get("/q/health/ready").then().statusCode(404).body("error_code", equalTo("NotFound"));
         given().basePath("").header("Authorization", "Bearer " + TestAuth.adminKey())
                 .get("/v0/pipelines/" + name).then().statusCode(404);
     }

@@ -13,6 +13,7 @@ import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.sluice.source.LocalCopy;
 import io.sluice.source.SourceFile;
 import io.sluice.source.SourceStore;
@@ -37,9 +38,17 @@ public final class IcebergFileStore implements SourceStore {
                 + " are chosen by its sync: trigger it with POST /tasks/schedule"));
     }
 
+    /**
+     * A data file as its table's FileIO sees it now (its length; Iceberg data files never change in
+     * place, so their ETag is a constant). BLOCKING I/O, on a worker thread.
+     */
     @Override
     public Uni<Optional<SourceFile>> stat(String path) {
-        return Uni.createFrom().item(Optional.empty());
+        return Uni.createFrom().item(() -> {
+            org.apache.iceberg.io.InputFile file = io.newInputFile(path);
+            return file.exists() ? Optional.of(new SourceFile(path, file.getLength(), IcebergPlanner.DATA_FILE_ETAG, null))
+                    : Optional.<SourceFile>empty();
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @Override
