@@ -12,14 +12,20 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.junit.QuarkusTest;
 import io.sluice.pipeline.program.PgType.Kind;
 
 /** {@link CopyLoad}'s append and upsert on a real PostgreSQL: counts, key semantics, repeats, failures. */
+@QuarkusTest
 class CopyLoadTest {
+    @Inject
+    CopyConnections connections;
     private static final String SCHEMA = "copy_load";
     private static final String TARGET = SCHEMA + ".t";
     /** A target's columns and the provenance columns the engine appends. */
@@ -31,7 +37,7 @@ class CopyLoadTest {
 
     @BeforeEach
     void connect() throws SQLException {
-        c = CopyDatabase.open();
+        c = connections.open();
         CopyDatabase.execute(c, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE; CREATE SCHEMA " + SCHEMA
                 + "; CREATE TABLE " + TARGET + " (id bigint PRIMARY KEY, name text NOT NULL, _sluice_file bigint, _sluice_row bigint)");
     }
