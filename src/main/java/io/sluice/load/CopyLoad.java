@@ -59,8 +59,10 @@ public final class CopyLoad {
      * column (extra ones included). Duplicates are resolved by PostgreSQL's own equality (one instant in
      * two offsets is one timestamptz key), so the statement never touches a key twice.
      *
-     * @param repeatsSinceXid a transaction id (text): also count rows that replaced a row written by it or
-     *        a later transaction (the run's keys loaded twice); null not to count
+     * @param repeatsSinceXid a transaction id (text, e.g. one taken at the run's start): also count rows that
+     *        replaced a row written by a later transaction (the run's keys loaded twice); null not to count.
+     *        Never counted before PostgreSQL 18 (no {@code RETURNING old}) nor for a table of key columns only
+     *        (DO NOTHING returns no conflicting rows)
      */
     public static Result upsert(Connection c, String qualifiedTarget, List<String> quotedColumnNames, List<PgType.Kind> kinds,
             List<String> quotedKeyColumns, Object[][] columns, int size, String repeatsSinceXid) throws SQLException {
