@@ -53,13 +53,16 @@ public final class CopyLoad {
 
     /**
      * Upserts the first {@code size} rows: COPY into a temporary staging table (one per connection and
-     * target, emptied at commit and before each batch), then one
+     * target, created at its first use with the target's column types, emptied at commit and before each
+     * batch: a DELETE, nearly free on the table a commit left empty), then one
      * {@code INSERT INTO target SELECT DISTINCT ON (key) ... ON CONFLICT (key) DO UPDATE} of every non-key
      * column (extra ones included). Duplicates are resolved by PostgreSQL's own equality (one instant in
      * two offsets is one timestamptz key), so the statement never touches a key twice.
      *
-     * @param repeatsSinceXid a transaction id (text): also count rows that replaced a row written by it or
-     *        a later transaction (the run's keys loaded twice); null not to count
+     * @param repeatsSinceXid a transaction id (text, e.g. one taken at the run's start): also count rows that
+     *        replaced a row written by a later transaction (the run's keys loaded twice); null not to count.
+     *        Never counted before PostgreSQL 18 (no {@code RETURNING old}) nor for a table of key columns only
+     *        (DO NOTHING returns no conflicting rows)
      */
     public static Result upsert(Connection c, String qualifiedTarget, List<String> quotedColumnNames, List<PgType.Kind> kinds,
             List<String> quotedKeyColumns, Object[][] columns, int size, String repeatsSinceXid) throws SQLException {
@@ -77,7 +80,7 @@ public final class CopyLoad {
         String staging = "pg_temp." + stagingName(qualifiedTarget, quotedColumnNames);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " ON COMMIT DELETE ROWS AS SELECT " + names + ", 0::bigint AS "
-                    + ORDINAL + " FROM " + qualifiedTarget + " WITH NO DATA; TRUNCATE " + staging);
+                    + ORDINAL + " FROM " + qualifiedTarget + " WITH NO DATA; DELETE FROM " + staging);
         }
         copy(c, "COPY " + staging + " (" + names + ", " + ORDINAL + ") FROM STDIN", kinds, columns, size, true);
         boolean countRepeats = repeatsSinceXid != null && c.getMetaData().getDatabaseMajorVersion() >= 18

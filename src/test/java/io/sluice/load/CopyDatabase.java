@@ -1,25 +1,17 @@
 package io.sluice.load;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Optional;
-
-import io.sluice.db.EmbeddedPostgres;
 
 /**
- * The test suite's embedded PostgreSQL without the application: the same server (and data directory)
- * the {@code @QuarkusTest}s use, reached through {@link CopyConnections}' own URL conversion.
+ * Arranging and checking on a {@link CopyConnections} connection (autocommit off). The tests are
+ * {@code @QuarkusTest}s: a plain test starting the embedded PostgreSQL itself would load
+ * {@code io.sluice.db.EmbeddedPostgres} in another class loader than the application's and start a
+ * second server on the suite's data directory.
  */
 final class CopyDatabase {
     private CopyDatabase() {
-    }
-
-    static Connection open() throws SQLException {
-        EmbeddedPostgres server = EmbeddedPostgres.startOnce(Path.of("target/sluice-test-data"), false);
-        return CopyConnections.open(CopyConnections.target(server.reactiveUrl(), Optional.empty(), Optional.empty(),
-                Optional.empty()));
     }
 
     /** Runs statements and commits them. */

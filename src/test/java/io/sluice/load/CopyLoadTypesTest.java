@@ -21,6 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.sluice.format.RowBatch;
+import io.quarkus.test.junit.QuarkusTest;
 import io.sluice.pipeline.program.PgType;
 import io.sluice.pipeline.program.PgType.Kind;
 import io.vertx.core.buffer.Buffer;
@@ -39,13 +42,16 @@ import io.vertx.core.buffer.Buffer;
  * DateStyle ISO, TimeZone UTC), floats compared as read back, jsonb and interval against PostgreSQL's
  * cast of the same text (what the unnest path did).
  */
+@QuarkusTest
 class CopyLoadTypesTest {
+    @Inject
+    CopyConnections connections;
     private static final String SCHEMA = "copy_load_types";
     private Connection c;
 
     @BeforeEach
     void connect() throws SQLException {
-        c = CopyDatabase.open();
+        c = connections.open();
         CopyDatabase.execute(c, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE; CREATE SCHEMA " + SCHEMA);
     }
 
