@@ -29,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 import io.sluice.api.BlockingCalls;
 import io.sluice.api.SluiceException;
 import io.sluice.external.iceberg.IcebergCatalogs;
+import io.sluice.external.iceberg.IcebergColumns;
 import io.sluice.external.iceberg.IcebergPlanner;
 import io.sluice.pipeline.spec.SourceFormat;
 import io.sluice.run.Run;
@@ -69,6 +70,8 @@ public class ExternalTableSync {
     Pool pool;
     @Inject
     InstantSource clock;
+    @Inject
+    ExternalColumns columns;
 
     /** Task name of the sync going, by table name with type. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
@@ -79,8 +82,15 @@ public class ExternalTableSync {
         return t;
     });
 
-    /** What a sync loads and where it leaves the checkpoint once loaded. */
-    record Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint) {
+    /**
+     * What a sync loads and where it leaves the checkpoint once loaded; for an Iceberg table also
+     * its schema and name mapping (mirrored before the rows load).
+     */
+    record Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint, org.apache.iceberg.Schema schema,
+            Map<Integer, List<String>> nameMapping) {
+        Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint) {
+            this(files, type, checkpoint, null, Map.of());
+        }
     }
 
     /**
@@ -170,6 +180,10 @@ public class ExternalTableSync {
             SyncTaskConfig config = sources.config(table);
             Checkpoint checkpoint = await(watcher.checkpoint(name));
             Plan plan = config.iceberg() ? icebergPlan(table, config, checkpoint) : s3Plan(table, config, checkpoint);
+            if (plan.schema() != null && table.schemaConfig == null) {
+                // columns by field id: added, renamed, widened, dropped fields mirrored before any row loads
+                await(columns.mirror(table.pipelineId, table.tableName, plan.schema(), plan.nameMapping(), config.icebergTable()));
+            }
             Set<String> loaded = loaded(table.pipelineId, plan.files().keySet());
             List<SourceFile> todo = new ArrayList<>();
             Map<String, Long> rows = new LinkedHashMap<>();
@@ -187,14 +201,17 @@ public class ExternalTableSync {
             Run run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo, rows));
             String[] outcome = watch(run.id, status, loaded.size());
             segments = loaded.size() + Integer.parseInt(outcome[2]);
-            if ("completed".equals(outcome[0]) || "completed_with_errors".equals(outcome[0])) {
+            // COMPLETED means every row is there: a sync run never ends completed_with_errors (a row
+            // error fails it), and if one did its checkpoint would not move either.
+            if ("completed".equals(outcome[0])) {
                 if (plan.checkpoint() != null) {
                     await(watcher.write(new Checkpoint(name, plan.type(), plan.checkpoint())));
                 }
                 status = status.completed(clock.millis(), segments, plan.checkpoint());
                 LOG.infof("Table %s: %s completed, %d file(s), checkpoint %s", name, task, plan.files().size(), plan.checkpoint());
             } else {
-                status = status.failed(clock.millis(), segments, outcome[1] == null ? "The sync run " + run.id + " failed" : outcome[1]);
+                status = status.failed(clock.millis(), segments, "Sync run " + run.id + " " + outcome[0]
+                        + (outcome[1] == null ? "" : ": " + outcome[1]) + "; checkpoint unchanged");
                 LOG.warnf("Table %s: %s failed: %s", name, task, status.errorMessage());
             }
         } catch (Exception e) {
@@ -217,9 +234,14 @@ public class ExternalTableSync {
     private Plan icebergPlan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {
         Map<String, String> props = onContext(() -> Panache.withSession(() -> sources.catalogProperties(config)));
         try {
-            IcebergPlanner.Plan plan = IcebergCatalogs.withTable(props, config.icebergTable(),
-                    t -> IcebergPlanner.plan(t, checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null));
-            return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID, plan.snapshotId() == null ? null : plan.snapshotId().toString());
+            return IcebergCatalogs.withTable(props, config.icebergTable(), t -> {
+                IcebergPlanner.Plan plan = IcebergPlanner.plan(t,
+                        checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null);
+                // credentials a REST catalog vended with the table, for the run that reads its files
+                sources.rememberTableIO(table.tableNameWithType, t.io());
+                return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID,
+                        plan.snapshotId() == null ? null : plan.snapshotId().toString(), t.schema(), IcebergColumns.nameMapping(t));
+            });
         } catch (NoSuchTableException e) {
             throw new IcebergPlanner.SyncRefused("Iceberg table '" + config.icebergTable() + "' does not exist in the catalog");
         }

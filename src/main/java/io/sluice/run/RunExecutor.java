@@ -480,6 +480,9 @@ public class RunExecutor {
                     int read = reader.read(batch, rowBase == 0 ? errors::add
                             : e -> errors.add(new RowError(e.row() + rowBase, e.column(), e.value(), e.error())));
                     long consumed = reader.rowsConsumed();
+                    if (tx != null && !errors.isEmpty()) {
+                        throw rowsRejected(job, file, errors);
+                    }
                     if (read > 0 || !errors.isEmpty() || consumed > committed) {
                         long failed = commitBatch(job, part.index(), f, file, insert, repeatsSince, keyColumns, batch,
                                 errors, consumed - committed, consumed, tx);
@@ -508,7 +511,8 @@ public class RunExecutor {
                     job.table(), job.validation(), skipRows);
         }
         if (job.format() == SourceFormat.PARQUET) {
-            return Formats.openParquet(local(job, file, scratch, downloads), job.table(), job.validation(), skipRows);
+            return Formats.openParquet(local(job, file, scratch, downloads), job.table(), job.validation(), skipRows,
+                    job.options());
         }
         return Formats.open(job.format(), job.options(), job.store().open(file), job.table(), job.validation(), skipRows);
     }
@@ -549,6 +553,22 @@ public class RunExecutor {
                         .execute(Tuple.of(job.runId(), consumedDelta, (long) errorRows(errors), skippedRows + repeated))
                         .map(r -> r.iterator().next().getLong(0)));
         return await(tx != null ? tx.on(work) : pool.withTransaction(work));
+    }
+
+    /**
+     * An external table's sync loads a file whole or not at all (COMPLETED means every row is there):
+     * a row that cannot be converted fails the run, the file's transaction rolls back, and the
+     * batch's errors are kept in a transaction of their own for the run's /errors.
+     */
+    private RunFailure rowsRejected(RunJob job, SourceFile file, List<RowError> errors) {
+        long rows = errorRows(errors);
+        await(pool.withTransaction(conn -> insertErrors(conn, job.runId(), file.path(), errors)
+                .chain(() -> conn.preparedQuery("UPDATE sluice.run SET failed_rows = failed_rows + $2 WHERE id = $1")
+                        .execute(Tuple.of(job.runId(), rows)))));
+        String first = errors.stream().limit(3).map(e -> "row " + e.row() + (e.column() == null ? "" : " column " + e.column())
+                + ": " + e.error()).collect(java.util.stream.Collectors.joining("; "));
+        return new RunFailure("File " + file.path() + ": " + rows + " row(s) of a batch cannot be converted (" + first
+                + "); none of the file's rows are loaded (see the run's /errors)");
     }
 
     private static int errorRows(List<RowError> errors) {

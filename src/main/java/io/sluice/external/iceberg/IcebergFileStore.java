@@ -47,8 +47,14 @@ public final class IcebergFileStore implements SourceStore {
         try {
             return io.newInputFile(file.path(), file.size()).newStream();
         } catch (NotFoundException e) {
-            throw new NoSuchFileException(file.path());
+            throw missing(file);
         }
+    }
+
+    /** Says which file and why, not only the path. */
+    private NoSuchFileException missing(SourceFile file) {
+        return new NoSuchFileException(file.path(), null, "data file of Iceberg table " + table
+                + " is missing from its storage (removed by expire_snapshots or remove_orphan_files?)");
     }
 
     @Override
@@ -58,7 +64,7 @@ public final class IcebergFileStore implements SourceStore {
             in.seek(offset);
             return new io.sluice.source.BoundedInputStream(in, length);
         } catch (NotFoundException e) {
-            throw new NoSuchFileException(file.path());
+            throw missing(file);
         }
     }
 
@@ -67,7 +73,7 @@ public final class IcebergFileStore implements SourceStore {
         if (SluiceFileIO.isLocal(file.path())) {
             Path local = Path.of(SluiceFileIO.localPath(file.path()));
             if (!Files.isRegularFile(local)) {
-                throw new NoSuchFileException(file.path());
+                throw missing(file);
             }
             return new LocalCopy(local, false);
         }
