@@ -37,6 +37,10 @@ public class ExternalColumns {
             SELECT a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute a
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""";
 
+    private static final String NOT_NULL = """
+            SELECT a.attname, a.attnotnull FROM pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped""";
+
     @Inject
     Pool pool;
     @Inject
@@ -121,13 +125,13 @@ public class ExternalColumns {
      * named as fields of the schema hold those fields.
      */
     private Uni<Mapping> byName(String table, Schema schema, Map<Integer, List<String>> nameMapping) {
-        return pool.preparedQuery(COLUMNS).execute(Tuple.of(tables.qualified(table))).map(rows -> {
-            java.util.Set<String> names = new java.util.HashSet<>();
-            rows.forEach(r -> names.add(r.getString(0)));
+        return pool.preparedQuery(NOT_NULL).execute(Tuple.of(tables.qualified(table))).map(rows -> {
+            Map<String, Boolean> notNull = new HashMap<>();
+            rows.forEach(r -> notNull.put(r.getString(0), r.getBoolean(1)));
             // required as the columns are: columns created before required fields became NOT NULL get SET NOT NULL
             return new Mapping(IcebergColumns.initial(schema, nameMapping).fields().stream()
-                    .filter(f -> names.contains(f.column()))
-                    .map(f -> new Field(f.id(), f.column(), f.type(), false, false, f.names())).toList());
+                    .filter(f -> notNull.containsKey(f.column()))
+                    .map(f -> new Field(f.id(), f.column(), f.type(), notNull.get(f.column()), false, f.names())).toList());
         });
     }
 
