@@ -211,7 +211,8 @@ public class ExternalTableSync {
                 LOG.infof("Table %s: %s completed, %d file(s), checkpoint %s", name, task, plan.files().size(), plan.checkpoint());
             } else {
                 status = status.failed(clock.millis(), segments, "Sync run " + run.id + " " + outcome[0]
-                        + (outcome[1] == null ? "" : ": " + outcome[1]) + "; checkpoint unchanged");
+                        + " loading " + what(config, checkpoint, plan) + (outcome[1] == null ? "" : ": " + outcome[1])
+                        + "; checkpoint unchanged");
                 LOG.warnf("Table %s: %s failed: %s", name, task, status.errorMessage());
             }
         } catch (Exception e) {
@@ -229,6 +230,15 @@ public class ExternalTableSync {
         } catch (RuntimeException e) {
             LOG.errorf(e, "Table %s: the watcher status could not be written", name);
         }
+    }
+
+    /** What a sync loads, for its messages: the Iceberg table and snapshot range, or the S3 prefix. */
+    private static String what(SyncTaskConfig config, Checkpoint from, Plan plan) {
+        if (!config.iceberg()) {
+            return plan.files().size() + " object(s) of " + config.inputDirUri();
+        }
+        return plan.files().size() + " data file(s) of Iceberg table " + config.icebergTable() + " up to snapshot "
+                + plan.checkpoint() + (from.checkpointValue() == null ? "" : " from snapshot " + from.checkpointValue());
     }
 
     private Plan icebergPlan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {

@@ -29,7 +29,8 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.rest.HTTPRequest;
 import org.apache.iceberg.rest.RESTCatalogAdapter;
 import org.apache.iceberg.rest.RESTResponse;
-import org.apache.iceberg.rest.Route;
+import org.apache.iceberg.rest.ParserContext;
+import org.apache.iceberg.rest.responses.ErrorResponse;
 import org.apache.iceberg.rest.responses.LoadTableResponse;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -227,9 +228,20 @@ class IcebergLakeOnS3IT {
         VendingRestServer(Catalog backing, Map<String, String> credentials) throws Exception {
             server = new RestCatalogServer(new RESTCatalogAdapter(backing) {
                 @Override
-                public <T extends RESTResponse> T handleRequest(Route route, Map<String, String> vars, HTTPRequest request,
-                        Class<T> responseType, Consumer<Map<String, String>> responseHeaders) {
-                    T response = super.handleRequest(route, vars, request, responseType, responseHeaders);
+                protected <T extends RESTResponse> T execute(HTTPRequest request, Class<T> responseType,
+                        Consumer<ErrorResponse> errorHandler, Consumer<Map<String, String>> responseHeaders) {
+                    return vend(request, responseType, super.execute(request, responseType, errorHandler, responseHeaders));
+                }
+
+                @Override
+                protected <T extends RESTResponse> T execute(HTTPRequest request, Class<T> responseType,
+                        Consumer<ErrorResponse> errorHandler, Consumer<Map<String, String>> responseHeaders,
+                        ParserContext parserContext) {
+                    return vend(request, responseType,
+                            super.execute(request, responseType, errorHandler, responseHeaders, parserContext));
+                }
+
+                private <T extends RESTResponse> T vend(HTTPRequest request, Class<T> responseType, T response) {
                     boolean delegation = request.headers().entries("X-Iceberg-Access-Delegation").stream()
                             .anyMatch(h -> h.value().contains("vended-credentials"));
                     if (response instanceof LoadTableResponse loaded && delegation) {

@@ -177,6 +177,36 @@ class IcebergSchemaEvolutionTest {
                 .body("total", equalTo(2)).body("errors[0].column", equalTo("qty"));
     }
 
+    @Test
+    void filesWithoutFieldIdsLoadByTheNameMappingAcrossARename() throws Exception {
+        String name = Api.unique("mapped").toLowerCase();
+        Table table = create(name);
+        table.updateProperties().set(org.apache.iceberg.TableProperties.DEFAULT_NAME_MAPPING,
+                org.apache.iceberg.mapping.NameMappingParser.toJson(org.apache.iceberg.mapping.MappingUtil.create(table.schema())))
+                .commit();
+        // a file another writer made without field ids (as imported files are), with the names of then
+        java.nio.file.Path file = warehouse.resolve(name + "-imported.parquet");
+        org.apache.parquet.schema.MessageType parquet = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+                "message imported { required int64 id; optional binary name (STRING); optional int32 qty; }");
+        var factory = new org.apache.parquet.example.data.simple.SimpleGroupFactory(parquet);
+        try (var writer = org.apache.parquet.hadoop.example.ExampleParquetWriter
+                .builder(new org.apache.parquet.io.LocalOutputFile(file)).withType(parquet).build()) {
+            for (long id = 1; id <= 10; id++) {
+                writer.write(factory.newGroup().append("id", id).append("name", "c-" + id).append("qty", (int) id));
+            }
+        }
+        table.newAppend().appendFile(org.apache.iceberg.DataFiles.builder(table.spec()).withPath("file:" + file)
+                .withFileSizeInBytes(java.nio.file.Files.size(file)).withRecordCount(10)
+                .withFormat(org.apache.iceberg.FileFormat.PARQUET).build()).commit();
+        // the rename keeps the old name in the mapping (Iceberg updates it), so the imported file still maps
+        table.updateSchema().renameColumn("name", "customer").commit();
+        append(table, 11, 20);
+        String t = register(name, null);
+        assertCompleted(sync(t));
+        assertEqualToIceberg(table, name);
+        assertEquals(10, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + name + "\" WHERE id <= 10 AND customer = 'c-' || id"));
+    }
+
     // ---- fixtures
 
     private Table create(String name) {

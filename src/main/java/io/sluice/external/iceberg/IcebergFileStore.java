@@ -77,7 +77,9 @@ public final class IcebergFileStore implements SourceStore {
             }
             return new LocalCopy(local, false);
         }
-        Path copy = Files.createTempFile(dir, "iceberg-", ".parquet");
+        // named after the object, so that a message about the copy says which data file it is
+        String name = file.path().substring(file.path().lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        Path copy = Files.createTempFile(dir, "iceberg-", "-" + (name.length() > 100 ? name.substring(name.length() - 100) : name));
         try (InputStream in = open(file)) {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
