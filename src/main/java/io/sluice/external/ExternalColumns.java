@@ -94,30 +94,30 @@ public class ExternalColumns {
 
     private Uni<List<String>> apply(java.util.UUID pipelineId, String table, Schema schema,
             Map<Integer, List<String>> nameMapping, String icebergTable, Mapping stored, Mapping from) {
-            Evolution evolution = IcebergColumns.evolve(from, schema, nameMapping, tables.qualified(table), icebergTable);
-            boolean commentsChanged = !evolution.next().equals(stored);
-            if (evolution.statements().isEmpty() && !commentsChanged) {
-                return Uni.createFrom().item(List.<String>of());
-            }
-            String program = TargetColumn.createTable(table, evolution.columns());
-            if (!(ProgramCompiler.compile(program) instanceof Compilation.Success compiled)) {
-                throw new IllegalStateException("the mirrored program of " + table + " does not compile: " + program);
-            }
-            return pool.withTransaction(conn -> run(conn, evolution.statements(), 0)
-                    .chain(() -> comment(conn, table, evolution.next().fields(), 0))
-                    .chain(() -> conn.preparedQuery("UPDATE sluice.pipeline SET program_code = $2, program_info = $3 WHERE id = $1")
-                            .execute(Tuple.of(pipelineId, program, json.write(compiled.table().programInfo())))))
-                    .onFailure().transform(e -> new io.sluice.external.iceberg.IcebergPlanner.SyncRefused(
-                            "Schema change of Iceberg table " + icebergTable + " (" + String.join("; ", evolution.described())
-                            + ") could not be applied to " + tables.qualified(table) + ": " + ExternalTableSync.message(e)
-                            + "; nothing was loaded and the checkpoint is unchanged"))
-                    .invoke(() -> {
-                        if (!evolution.described().isEmpty()) {
-                            LOG.infof("Table %s: mirrored the schema of Iceberg table %s: %s", table, icebergTable,
-                                    String.join("; ", evolution.described()));
-                        }
-                    })
-                    .replaceWith(evolution.described());
+        Evolution evolution = IcebergColumns.evolve(from, schema, nameMapping, tables.qualified(table), icebergTable);
+        boolean commentsChanged = !evolution.next().equals(stored);
+        if (evolution.statements().isEmpty() && !commentsChanged) {
+            return Uni.createFrom().item(List.<String>of());
+        }
+        String program = TargetColumn.createTable(table, evolution.columns());
+        if (!(ProgramCompiler.compile(program) instanceof Compilation.Success compiled)) {
+            throw new IllegalStateException("the mirrored program of " + table + " does not compile: " + program);
+        }
+        return pool.withTransaction(conn -> run(conn, evolution.statements(), 0)
+                .chain(() -> comment(conn, table, evolution.next().fields(), 0))
+                .chain(() -> conn.preparedQuery("UPDATE sluice.pipeline SET program_code = $2, program_info = $3 WHERE id = $1")
+                        .execute(Tuple.of(pipelineId, program, json.write(compiled.table().programInfo())))))
+                .onFailure().transform(e -> new io.sluice.external.iceberg.IcebergPlanner.SyncRefused(
+                        "Schema change of Iceberg table " + icebergTable + " (" + String.join("; ", evolution.described())
+                        + ") could not be applied to " + tables.qualified(table) + ": " + ExternalTableSync.message(e)
+                        + "; nothing was loaded and the checkpoint is unchanged"))
+                .invoke(() -> {
+                    if (!evolution.described().isEmpty()) {
+                        LOG.infof("Table %s: mirrored the schema of Iceberg table %s: %s", table, icebergTable,
+                                String.join("; ", evolution.described()));
+                    }
+                })
+                .replaceWith(evolution.described());
     }
 
     /**

@@ -44,9 +44,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The {@code ExternalTableSyncTask}: discovers the files an external table gained since its
  * checkpoint (Iceberg: an incremental append scan from the checkpoint snapshot, or the current
  * snapshot whole the first time; raw S3: objects last modified at or after the watermark), leaves
- * out those already loaded (segments), loads the rest in one ordinary run (trigger {@code sync}, each
- * file one segment in one transaction), keeps the watcher status in ZooKeeper up to date while it
- * goes, and advances the checkpoint only when the run completed. One sync per table at a time.
+ * out those already loaded (segments), mirrors the Iceberg schema's changes into the target table
+ * ({@link ExternalColumns}), loads the rest in one ordinary run (trigger {@code sync}, each file one
+ * segment in one transaction, a row that cannot be converted failing the run), keeps the watcher
+ * status in ZooKeeper up to date while it goes, and advances the checkpoint only when the run
+ * completed. One sync per table at a time.
  */
 @ApplicationScoped
 public class ExternalTableSync {

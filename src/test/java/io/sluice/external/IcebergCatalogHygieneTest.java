@@ -40,7 +40,7 @@ import io.sluice.support.TestDatabase;
 /**
  * A lake's JDBC catalog as PyIceberg 0.11 and older leave it (schema V0: no {@code iceberg_type}) in
  * a database of its own, read by Sluice through a role that may only SELECT: the sync works and the
- * catalog's tables are unchanged. Secrets in catalog config are refused and never echoed. (With
+ * catalog's tables are unchanged; a V1 catalog through that role too. Secrets in catalog config are refused and never echoed. (With
  * s3proxy's test resource: its secret, a configuration property like an environment variable, is
  * the reader role's password.)
  */
@@ -134,6 +134,31 @@ class IcebergCatalogHygieneTest {
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM sluice.external_table WHERE task_config LIKE '%"
                 + password() + "%'"));
         admin().get("/tables/" + name).then().statusCode(200).body(not(containsString(password())));
+    }
+
+    @Test
+    void aV1CatalogReadThroughAReadOnlyRoleSyncsToo() throws Exception {
+        // the V1 layout (iceberg_type), as current Iceberg writers create it, in the application's database
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
+        String database = "jdbc:" + url.substring(0, url.indexOf('?'));
+        Catalog v1 = IcebergFixtures.catalog("lake_v1", IcebergFixtures.jdbcCatalogProperties("lake_v1", "file:" + warehouse));
+        try {
+            String name = Api.unique("current").toLowerCase();
+            Table table = IcebergFixtures.createTable(v1, "shop", name);
+            IcebergFixtures.commit(table, 1, 1, 40);
+            TestDatabase.execute("GRANT SELECT ON public.iceberg_tables, public.iceberg_namespace_properties TO " + READER);
+            Map<String, String> task = readerTask("shop." + name);
+            task.put("catalog.name", "lake_v1");
+            task.put("catalog.uri", database);
+            admin().body(tableConfig(name, task)).post("/tables").then().log().ifValidationFails().statusCode(201);
+            JsonPath s = sync(name + "_OFFLINE");
+            assertEquals("COMPLETED", s.getString("status"), s.prettify());
+            assertEquals(40, IcebergFixtures.rows(name));
+        } finally {
+            if (v1 instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
     }
 
     @Test
