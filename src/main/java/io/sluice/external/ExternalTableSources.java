@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.StorageCredential;
+import org.apache.iceberg.io.SupportsStorageCredentials;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
@@ -43,6 +45,10 @@ public class ExternalTableSources implements ExternalSources {
     SourceStores stores;
     @Inject
     S3Clients s3;
+    @Inject
+    CatalogSecrets secrets;
+    @Inject
+    ExternalColumns columns;
 
     public SyncTaskConfig config(ExternalTable table) {
         return SyncTaskConfig.ofEntry(json.tree(table.taskConfig));
@@ -56,9 +62,11 @@ public class ExternalTableSources implements ExternalSources {
             }
             SyncTaskConfig config = config(table);
             if (config.iceberg()) {
-                return catalogProperties(config).map(props -> Optional.of(new External(
-                        new SourceSpec(config.connector(), null, null, SourceFormat.PARQUET, null),
-                        new IcebergFileStore(table.tableNameWithType, fileIO(table.tableNameWithType, props)))));
+                Uni<Map<String, Object>> options = table.schemaConfig != null ? Uni.createFrom().item(Map.<String, Object>of())
+                        : columns.mapping(table.tableName).map(ExternalColumns::readerOptions);
+                return options.chain(o -> catalogProperties(config).map(props -> Optional.of(new External(
+                        new SourceSpec(config.connector(), null, null, SourceFormat.PARQUET, o.isEmpty() ? null : o),
+                        new IcebergFileStore(table.tableNameWithType, fileIO(table.tableNameWithType, props))))));
             }
             return stores.forConnector(config.connector()).map(store -> Optional.of(new External(
                     new SourceSpec(config.connector(), config.prefix(), null, config.inputFormat(), null), store)));
@@ -68,10 +76,30 @@ public class ExternalTableSources implements ExternalSources {
     private record CachedIO(Map<String, String> props, FileIO io) {
     }
 
+    /** The FileIO settings of a table as its catalog last loaded it: with credentials a REST catalog vended. */
+    private record TableIO(Map<String, String> props, java.util.List<StorageCredential> credentials) {
+    }
+
+    private final Map<String, TableIO> tableIOs = new ConcurrentHashMap<>();
+
+    /**
+     * Keeps the settings of the FileIO the catalog gave the table (a REST catalog's load-table config,
+     * vended credentials) for the runs that read its files: they are not in the table config.
+     */
+    void rememberTableIO(String table, FileIO io) {
+        tableIOs.put(table, new TableIO(Map.copyOf(io.properties()),
+                io instanceof SupportsStorageCredentials s ? java.util.List.copyOf(s.credentials()) : java.util.List.of()));
+    }
+
     /** FileIOs (and their S3 clients) of the tables' data files, kept while the table's settings stay the same. */
     private final Map<String, CachedIO> ios = new ConcurrentHashMap<>();
 
-    private FileIO fileIO(String table, Map<String, String> props) {
+    private FileIO fileIO(String table, Map<String, String> catalogProps) {
+        TableIO vended = tableIOs.get(table);
+        Map<String, String> props = new HashMap<>(catalogProps);
+        if (vended != null) {
+            props.putAll(vended.props());
+        }
         return ios.compute(table, (name, cached) -> {
             if (cached != null && cached.props().equals(props)) {
                 return cached;
@@ -79,12 +107,17 @@ public class ExternalTableSources implements ExternalSources {
             if (cached != null) {
                 cached.io().close();
             }
-            return new CachedIO(Map.copyOf(props), IcebergCatalogs.fileIO(props));
+            FileIO io = IcebergCatalogs.fileIO(props);
+            if (vended != null && !vended.credentials().isEmpty() && io instanceof SupportsStorageCredentials s) {
+                s.setCredentials(vended.credentials());
+            }
+            return new CachedIO(Map.copyOf(props), io);
         }).io();
     }
 
     /** Closes the FileIO of a deleted table. */
     void forget(String table) {
+        tableIOs.remove(table);
         CachedIO cached = ios.remove(table);
         if (cached != null) {
             cached.io().close();
@@ -99,14 +132,14 @@ public class ExternalTableSources implements ExternalSources {
     /** The properties the Iceberg catalog (and its FileIO) is opened with. Holds resolved credentials: never store or show them. */
     public Uni<Map<String, String>> catalogProperties(SyncTaskConfig config) {
         if (config.connector() == null) {
-            return Uni.createFrom().item(IcebergCatalogs.properties(config.catalogType(), config.catalog(), Map.of()));
+            return Uni.createFrom().item(IcebergCatalogs.properties(config.catalogType(), secrets.resolve(config.catalog()), Map.of()));
         }
         return connectors.require(config.connector()).map(c -> {
             if (ConnectorType.fromWire(c.type) != ConnectorType.S3) {
                 throw io.sluice.api.SluiceException.invalidField("task.taskTypeConfigsMap.ExternalTableSyncTask.connector",
                         "Connector '" + c.name + "' is not an s3 connector");
             }
-            return IcebergCatalogs.properties(config.catalogType(), config.catalog(), s3Properties(S3Settings.parse(connectors.config(c))));
+            return IcebergCatalogs.properties(config.catalogType(), secrets.resolve(config.catalog()), s3Properties(S3Settings.parse(connectors.config(c))));
         });
     }
 

@@ -29,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 import io.sluice.api.BlockingCalls;
 import io.sluice.api.SluiceException;
 import io.sluice.external.iceberg.IcebergCatalogs;
+import io.sluice.external.iceberg.IcebergColumns;
 import io.sluice.external.iceberg.IcebergPlanner;
 import io.sluice.pipeline.spec.SourceFormat;
 import io.sluice.run.Run;
@@ -43,9 +44,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The {@code ExternalTableSyncTask}: discovers the files an external table gained since its
  * checkpoint (Iceberg: an incremental append scan from the checkpoint snapshot, or the current
  * snapshot whole the first time; raw S3: objects last modified at or after the watermark), leaves
- * out those already loaded (segments), loads the rest in one ordinary run (trigger {@code sync}, each
- * file one segment in one transaction), keeps the watcher status in ZooKeeper up to date while it
- * goes, and advances the checkpoint only when the run completed. One sync per table at a time.
+ * out those already loaded (segments), mirrors the Iceberg schema's changes into the target table
+ * ({@link ExternalColumns}), loads the rest in one ordinary run (trigger {@code sync}, each file one
+ * segment in one transaction, a row that cannot be converted failing the run), keeps the watcher
+ * status in ZooKeeper up to date while it goes, and advances the checkpoint only when the run
+ * completed. One sync per table at a time.
  */
 @ApplicationScoped
 public class ExternalTableSync {
@@ -69,6 +72,8 @@ public class ExternalTableSync {
     Pool pool;
     @Inject
     InstantSource clock;
+    @Inject
+    ExternalColumns columns;
 
     /** Task name of the sync going, by table name with type. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
@@ -79,8 +84,15 @@ public class ExternalTableSync {
         return t;
     });
 
-    /** What a sync loads and where it leaves the checkpoint once loaded. */
-    record Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint) {
+    /**
+     * What a sync loads and where it leaves the checkpoint once loaded; for an Iceberg table also
+     * its schema and name mapping (mirrored before the rows load).
+     */
+    record Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint, org.apache.iceberg.Schema schema,
+            Map<Integer, List<String>> nameMapping) {
+        Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint) {
+            this(files, type, checkpoint, null, Map.of());
+        }
     }
 
     /**
@@ -170,6 +182,10 @@ public class ExternalTableSync {
             SyncTaskConfig config = sources.config(table);
             Checkpoint checkpoint = await(watcher.checkpoint(name));
             Plan plan = config.iceberg() ? icebergPlan(table, config, checkpoint) : s3Plan(table, config, checkpoint);
+            if (plan.schema() != null && table.schemaConfig == null) {
+                // columns by field id: added, renamed, widened, dropped fields mirrored before any row loads
+                await(columns.mirror(table.pipelineId, table.tableName, plan.schema(), plan.nameMapping(), config.icebergTable()));
+            }
             Set<String> loaded = loaded(table.pipelineId, plan.files().keySet());
             List<SourceFile> todo = plan.files().keySet().stream().filter(f -> !loaded.contains(f.path())).toList();
             segments = loaded.size();
@@ -178,14 +194,18 @@ public class ExternalTableSync {
             Run run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo));
             String[] outcome = watch(run.id, status, loaded.size());
             segments = loaded.size() + Integer.parseInt(outcome[2]);
-            if ("completed".equals(outcome[0]) || "completed_with_errors".equals(outcome[0])) {
+            // COMPLETED means every row is there: a sync run never ends completed_with_errors (a row
+            // error fails it), and if one did its checkpoint would not move either.
+            if ("completed".equals(outcome[0])) {
                 if (plan.checkpoint() != null) {
                     await(watcher.write(new Checkpoint(name, plan.type(), plan.checkpoint())));
                 }
                 status = status.completed(clock.millis(), segments, plan.checkpoint());
                 LOG.infof("Table %s: %s completed, %d file(s), checkpoint %s", name, task, plan.files().size(), plan.checkpoint());
             } else {
-                status = status.failed(clock.millis(), segments, outcome[1] == null ? "The sync run " + run.id + " failed" : outcome[1]);
+                status = status.failed(clock.millis(), segments, "Sync run " + run.id + " " + outcome[0]
+                        + " loading " + what(config, checkpoint, plan) + (outcome[1] == null ? "" : ": " + outcome[1])
+                        + "; checkpoint unchanged");
                 LOG.warnf("Table %s: %s failed: %s", name, task, status.errorMessage());
             }
         } catch (Exception e) {
@@ -205,12 +225,26 @@ public class ExternalTableSync {
         }
     }
 
+    /** What a sync loads, for its messages: the Iceberg table and snapshot range, or the S3 prefix. */
+    private static String what(SyncTaskConfig config, Checkpoint from, Plan plan) {
+        if (!config.iceberg()) {
+            return plan.files().size() + " object(s) of " + config.inputDirUri();
+        }
+        return plan.files().size() + " data file(s) of Iceberg table " + config.icebergTable() + " up to snapshot "
+                + plan.checkpoint() + (from.checkpointValue() == null ? "" : " from snapshot " + from.checkpointValue());
+    }
+
     private Plan icebergPlan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {
         Map<String, String> props = onContext(() -> Panache.withSession(() -> sources.catalogProperties(config)));
         try {
-            IcebergPlanner.Plan plan = IcebergCatalogs.withTable(props, config.icebergTable(),
-                    t -> IcebergPlanner.plan(t, checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null));
-            return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID, plan.snapshotId() == null ? null : plan.snapshotId().toString());
+            return IcebergCatalogs.withTable(props, config.icebergTable(), t -> {
+                IcebergPlanner.Plan plan = IcebergPlanner.plan(t,
+                        checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null);
+                // credentials a REST catalog vended with the table, for the run that reads its files
+                sources.rememberTableIO(table.tableNameWithType, t.io());
+                return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID,
+                        plan.snapshotId() == null ? null : plan.snapshotId().toString(), t.schema(), IcebergColumns.nameMapping(t));
+            });
         } catch (NoSuchTableException e) {
             throw new IcebergPlanner.SyncRefused("Iceberg table '" + config.icebergTable() + "' does not exist in the catalog");
         }

@@ -65,6 +65,8 @@ public class ExternalTables {
     @Inject
     ExternalTableSources sources;
     @Inject
+    CatalogSecrets secrets;
+    @Inject
     ConnectorService connectors;
     @Inject
     SourceStores stores;
@@ -102,6 +104,7 @@ public class ExternalTables {
     public Uni<ExternalTableView> create(JsonNode body) {
         RequestShape shape = RequestShape.of(body);
         SyncTaskConfig config = SyncTaskConfig.of(body);
+        secrets.check(config);
         if (config.schedule() != null) {
             try {
                 ScheduledRuns.fireAfter(config.schedule(), clock.instant().atZone(ZoneOffset.UTC));
@@ -273,7 +276,7 @@ public class ExternalTables {
     ExternalTableView view(ExternalTable t) {
         SyncTaskConfig c = sources.config(t);
         return new ExternalTableView(t.tableName, t.tableNameWithType, t.tableType, t.kind, c.catalogType(),
-                c.catalog().get("uri"), c.icebergTable(), c.connector(), c.inputDirUri(),
+                CatalogSecrets.shown(c.catalog().get("uri")), c.icebergTable(), c.connector(), c.inputDirUri(),
                 c.iceberg() ? null : c.inputFormat().toString(), t.schedule, t.pipelineId, tables.qualified(t.tableName),
                 t.createdAt);
     }

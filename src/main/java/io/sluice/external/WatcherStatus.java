@@ -21,7 +21,9 @@ public record WatcherStatus(
         @Schema(description = "Files found from the catalog in this run") int filesDiscovered,
         @Schema(description = "Segments successfully created and uploaded") int segmentsGenerated,
         @Schema(description = "Populated only on FAILED", nullable = true) String errorMessage,
-        @Schema(description = "Snapshot ID or watermark after a successful run", nullable = true) String checkpointValue) {
+        @Schema(description = "Snapshot ID or watermark after a successful run: the checkpoint this run reached;"
+                + " null on FAILED, where the checkpoint stays where it was (GET .../externalTable/checkpoint)",
+                nullable = true) String checkpointValue) {
 
     public static WatcherStatus idle(String table) {
         return new WatcherStatus(table, WatcherState.IDLE, 0, 0, 0, 0, null, null);

@@ -144,8 +144,26 @@ public final class Formats {
      */
     public static RowReader openParquet(Path file, TableSpec table, Map<String, List<ValidationRule>> validation,
             long skipRows) {
+        return openParquet(file, table, validation, skipRows, Map.of());
+    }
+
+    /**
+     * Option of Parquet sources set by external tables, not by users: column name to Iceberg field
+     * id. With it, fields are matched to columns by the field id in the file's schema (so files
+     * written before a rename load into the renamed column), a column without one gets NULL.
+     */
+    public static final String PARQUET_FIELD_IDS = "icebergFieldIds";
+    /**
+     * With {@link #PARQUET_FIELD_IDS}: names to field ids (the Iceberg table's name mapping) for files
+     * written without field ids; files with neither are matched by name to the columns holding a field.
+     */
+    public static final String PARQUET_MAPPED_NAMES = "icebergMappedNames";
+
+    /** {@link #openParquet(Path, TableSpec, Map, long)} with the source's options ({@link #PARQUET_FIELD_IDS}). */
+    public static RowReader openParquet(Path file, TableSpec table, Map<String, List<ValidationRule>> validation,
+            long skipRows, Map<String, Object> options) {
         Objects.requireNonNull(file, "file");
-        return new ParquetRowReader(file, new RowAssembler(table, validation), checkSkip(skipRows));
+        return new ParquetRowReader(file, new RowAssembler(table, validation), checkSkip(skipRows), FieldIds.of(options));
     }
 
     /** The row count of a Parquet file's footer, or -1 if the footer cannot be read. */

@@ -22,12 +22,14 @@ import org.apache.parquet.schema.Type;
 import io.sluice.pipeline.program.PgType;
 
 /**
- * Parquet rows, row group by row group: top-level primitive fields matched to columns by name, only
- * those read (projection). Holds one row group's chunks of the projected columns, as parquet-mr does.
+ * Parquet rows, row group by row group: top-level primitive fields matched to columns by name, or by
+ * Iceberg field id when the columns have them ({@link FieldIds}), only those read (projection). Holds
+ * one row group's chunks of the projected columns, as parquet-mr does.
  */
 final class ParquetRowReader extends AssemblingReader {
     private final Path path;
     private final long skipRows;
+    private final FieldIds fieldIds;
     private ParquetFileReader file;
     private MessageType projection;
     /** Column of each projected field. */
@@ -38,10 +40,11 @@ final class ParquetRowReader extends AssemblingReader {
     private long leftInGroup;
     private boolean closed;
 
-    ParquetRowReader(Path path, RowAssembler rows, long skipRows) {
+    ParquetRowReader(Path path, RowAssembler rows, long skipRows, FieldIds fieldIds) {
         super(rows);
         this.path = path;
         this.skipRows = skipRows;
+        this.fieldIds = fieldIds;
     }
 
     /** Reads the footer, maps fields to columns and skips {@link #skipRows}: on the first read. */
@@ -52,8 +55,10 @@ final class ParquetRowReader extends AssemblingReader {
         List<Type> fields = new ArrayList<>();
         List<Integer> columns = new ArrayList<>();
         boolean[] taken = new boolean[rows.columnCount()];
+        boolean fileHasIds = schema.getFields().stream().anyMatch(f -> f.getId() != null);
         for (Type field : schema.getFields()) {
-            int column = index.indexOf(field.getName());
+            int column = fieldIds == null ? index.indexOf(field.getName())
+                    : fieldIds.columnOf(field.getId() == null ? null : field.getId().intValue(), field.getName(), fileHasIds, index);
             if (column < 0 || taken[column]) {
                 continue;
             }

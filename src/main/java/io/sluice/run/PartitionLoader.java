@@ -201,6 +201,9 @@ class PartitionLoader {
                 List<RowError> errors = new ArrayList<>();
                 int read = reader.read(batch, errorsInFileRows(piece, errors));
                 long consumed = reader.rowsConsumed();
+                if (job.segmentPerTransaction() && !errors.isEmpty()) {
+                    throw rowsRejected(job, piece, errors);
+                }
                 if (read > 0 || !errors.isEmpty() || consumed > processed) {
                     long[] written = writeRows(tx, target, piece, batch);
                     tx.insertErrors(job.runId(), piece.path(), errors);
@@ -261,6 +264,24 @@ class PartitionLoader {
         CopyLoad.Result r = CopyLoad.upsert(tx.jdbc(), target.qualified(), target.names(), target.kinds(), target.keys(),
                 columns, size, target.repeatsSince());
         return new long[] { r.skipped(), r.repeats() };
+    }
+
+    /**
+     * An external table's sync loads a file whole or not at all (COMPLETED means every row is there):
+     * a row that cannot be converted fails the run, the file's transaction rolls back, and the
+     * batch's errors are kept in a transaction of their own for the run's /errors.
+     */
+    private RunExecutor.RunFailure rowsRejected(RunJob job, PlannedFile piece, List<RowError> errors) throws SQLException {
+        long rows = failedRows(errors);
+        try (LoadConnection side = new LoadConnection(copies.open())) {
+            side.insertErrors(job.runId(), piece.path(), errors);
+            side.update("UPDATE sluice.run SET failed_rows = failed_rows + ? WHERE id = ?", rows, job.runId());
+            side.commit();
+        }
+        String first = errors.stream().limit(3).map(e -> "row " + e.row() + (e.column() == null ? "" : " column " + e.column())
+                + ": " + e.error()).collect(java.util.stream.Collectors.joining("; "));
+        return new RunExecutor.RunFailure("File " + piece.path() + ": " + rows + " row(s) of a batch cannot be converted ("
+                + first + "); none of the file's rows are loaded (see the run's /errors)");
     }
 
     private static long failedRows(List<RowError> errors) {
@@ -325,7 +346,8 @@ class PartitionLoader {
                     job.table(), job.validation(), skipRows);
         }
         if (job.format() == SourceFormat.PARQUET) {
-            return Formats.openParquet(RunExecutor.local(job, file, shared), job.table(), job.validation(), skipRows);
+            return Formats.openParquet(RunExecutor.local(job, file, shared), job.table(), job.validation(), skipRows,
+                    job.options());
         }
         return Formats.open(job.format(), job.options(), job.store().open(file), job.table(), job.validation(), skipRows);
     }

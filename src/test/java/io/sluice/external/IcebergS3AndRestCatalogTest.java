@@ -88,6 +88,26 @@ class IcebergS3AndRestCatalogTest {
     }
 
     @Test
+    void s3SettingsAsCatalogPropertiesWithCredentialsByEnvironmentVariable() {
+        String name = Api.unique("s3props").toLowerCase();
+        Table table = IcebergFixtures.createTable(jdbc, "lake", name);
+        commit(table, 1, 1, 200);
+        Map<String, String> task = IcebergFixtures.jdbcTask(CATALOG, WAREHOUSE, "lake." + name);
+        task.put("catalog.s3.endpoint", S3ProxyResource.endpoint());
+        task.put("catalog.s3.path-style-access", "true");
+        task.put("catalog.client.region", "us-east-1");
+        task.put("catalog.http-client.type", "urlconnection");
+        task.put("catalog.s3.access-key-id-env", S3ProxyResource.ACCESS_KEY_ENV);
+        task.put("catalog.s3.secret-access-key-env", S3ProxyResource.SECRET_KEY_ENV);
+        String t = create(name, task);
+        JsonPath s = sync(t);
+        assertEquals("COMPLETED", s.getString("status"), s.prettify());
+        assertEquals(200, rows(name));
+        admin().get("/tables/" + t).then().statusCode(200)
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(S3ProxyResource.secret())));
+    }
+
+    @Test
     void aRestCatalogTableIsSyncedIncrementally() {
         String name = Api.unique("restorders").toLowerCase();
         Table table = IcebergFixtures.createTable(jdbc, "rest_ns", name);

@@ -493,7 +493,8 @@ class IcebergSyncTest {
                 types.put(rs.getString(1), rs.getString(2));
             }
         }
-        assertEquals(Map.ofEntries(Map.entry("id", "bigint"), Map.entry("i", "integer"), Map.entry("f", "real"),
+        assertEquals(Map.ofEntries(Map.entry("_sluice_file_id", "bigint"), Map.entry("_sluice_row", "bigint"),
+                Map.entry("id", "bigint"), Map.entry("i", "integer"), Map.entry("f", "real"),
                 Map.entry("d", "double precision"), Map.entry("dec", "numeric(20,4)"), Map.entry("b", "boolean"),
                 Map.entry("s", "text"), Map.entry("u", "uuid"), Map.entry("day", "date"),
                 Map.entry("t", "time without time zone"), Map.entry("ts", "timestamp without time zone"),

@@ -20,10 +20,15 @@ final class RestCatalogServer implements AutoCloseable {
     private final Server server;
 
     RestCatalogServer(Catalog backing) throws Exception {
+        this(new RESTCatalogAdapter(backing));
+    }
+
+    /** Over an adapter of the test's own (e.g. one that adds to its responses). */
+    RestCatalogServer(RESTCatalogAdapter adapter) throws Exception {
         server = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(backing))), "/*");
+        context.addServlet(new ServletHolder(new RESTCatalogServlet(adapter)), "/*");
         server.setHandler(context);
         server.start();
     }

@@ -17,8 +17,16 @@ import org.apache.iceberg.io.FileIO;
  * BLOCKING: every method talks to the catalog or the object store.
  */
 public final class IcebergCatalogs {
-    /** JdbcCatalog's layout version: V1 (namespaces and views), what current Iceberg writers create. */
+    /**
+     * JdbcCatalog's layout version. Always V0 here: JdbcCatalog detects a V1 catalog by itself (its
+     * {@code iceberg_tables} has {@code iceberg_type}) and then works as V1 without DDL, while
+     * {@code V1} on a V0 catalog (PyIceberg 0.11 and older) would make it ALTER the lake's table.
+     */
     private static final String JDBC_SCHEMA_VERSION = "jdbc.schema-version";
+    /** Off: JdbcCatalog would otherwise create its tables in the lake's database (a sync only reads). */
+    private static final String JDBC_INIT_TABLES = "jdbc.init-catalog-tables";
+    /** The header a REST catalog vends credentials on (Polaris, Iceberg REST spec), unless the config sets it. */
+    public static final String ACCESS_DELEGATION_HEADER = "header.X-Iceberg-Access-Delegation";
     /** The catalog's name ({@code catalog.name} in the table config). */
     public static final String NAME = "name";
     public static final String DEFAULT_NAME = "default";
@@ -33,7 +41,15 @@ public final class IcebergCatalogs {
         props.put(CatalogUtil.ICEBERG_CATALOG_TYPE, catalogType);
         props.putIfAbsent(CatalogProperties.FILE_IO_IMPL, SluiceFileIO.class.getName());
         if ("jdbc".equals(catalogType)) {
-            props.putIfAbsent(JDBC_SCHEMA_VERSION, "V1");
+            // Never DDL on a lake's catalog, whatever the table config says: read-only roles must work.
+            props.put(JDBC_SCHEMA_VERSION, "V0");
+            props.put(JDBC_INIT_TABLES, "false");
+        } else {
+            // An empty value sends no header (catalogs that refuse the header, or that must not vend).
+            props.putIfAbsent(ACCESS_DELEGATION_HEADER, "vended-credentials");
+            if (props.get(ACCESS_DELEGATION_HEADER).isBlank()) {
+                props.remove(ACCESS_DELEGATION_HEADER);
+            }
         }
         // scan reports would be sent after the short-lived catalog is closed
         props.putIfAbsent("rest-metrics-reporting-enabled", "false");
@@ -79,7 +95,7 @@ public final class IcebergCatalogs {
 
     private static String where(Map<String, String> props) {
         String uri = props.get(CatalogProperties.URI);
-        return uri == null ? "" : " at " + (uri.startsWith("jdbc:") ? uri.replaceAll("password=[^&]*", "password=***") : uri);
+        return uri == null ? "" : " at " + io.sluice.external.CatalogSecrets.shown(uri);
     }
 
     static String rootMessage(Throwable e) {

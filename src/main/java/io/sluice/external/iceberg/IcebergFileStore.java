@@ -56,8 +56,14 @@ public final class IcebergFileStore implements SourceStore {
         try {
             return io.newInputFile(file.path(), file.size()).newStream();
         } catch (NotFoundException e) {
-            throw new NoSuchFileException(file.path());
+            throw missing(file);
         }
+    }
+
+    /** Says which file and why, not only the path. */
+    private NoSuchFileException missing(SourceFile file) {
+        return new NoSuchFileException(file.path(), null, "data file of Iceberg table " + table
+                + " is missing from its storage (removed by expire_snapshots or remove_orphan_files?)");
     }
 
     @Override
@@ -67,7 +73,7 @@ public final class IcebergFileStore implements SourceStore {
             in.seek(offset);
             return new io.sluice.source.BoundedInputStream(in, length);
         } catch (NotFoundException e) {
-            throw new NoSuchFileException(file.path());
+            throw missing(file);
         }
     }
 
@@ -76,11 +82,13 @@ public final class IcebergFileStore implements SourceStore {
         if (SluiceFileIO.isLocal(file.path())) {
             Path local = Path.of(SluiceFileIO.localPath(file.path()));
             if (!Files.isRegularFile(local)) {
-                throw new NoSuchFileException(file.path());
+                throw missing(file);
             }
             return new LocalCopy(local, false);
         }
-        Path copy = Files.createTempFile(dir, "iceberg-", ".parquet");
+        // named after the object, so that a message about the copy says which data file it is
+        String name = file.path().substring(file.path().lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        Path copy = Files.createTempFile(dir, "iceberg-", "-" + (name.length() > 100 ? name.substring(name.length() - 100) : name));
         try (InputStream in = open(file)) {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {

@@ -10,16 +10,19 @@ import io.sluice.external.TargetColumn;
 import io.sluice.pipeline.program.PgType;
 import io.sluice.pipeline.program.PgType.Kind;
 
-/** Iceberg schemas as PostgreSQL columns: each primitive type to its PostgreSQL type, nested types as jsonb. */
+/**
+ * Iceberg schemas as PostgreSQL columns: each primitive type to its PostgreSQL type, nested types as
+ * jsonb; required fields NOT NULL.
+ */
 public final class IcebergSchemas {
     private IcebergSchemas() {
     }
 
     public static List<TargetColumn> columns(Schema schema) {
-        return schema.columns().stream().map(f -> new TargetColumn(f.name(), pgType(f.type()))).toList();
+        return schema.columns().stream().map(f -> new TargetColumn(f.name(), pgType(f.type()), f.isRequired())).toList();
     }
 
-    static PgType pgType(Type type) {
+    public static PgType pgType(Type type) {
         if (type.isNestedType()) {
             return PgType.of(Kind.JSONB);
         }

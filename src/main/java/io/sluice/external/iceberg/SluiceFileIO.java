@@ -7,6 +7,8 @@ import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.io.StorageCredential;
+import org.apache.iceberg.io.SupportsStorageCredentials;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -15,11 +17,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * paths ({@code /x}, {@code file:/x}, {@code file:///x}) through {@link Files} (iceberg-core has no
  * Hadoop-free local FileIO), {@code s3://} (and {@code s3a://}, {@code s3n://}) through iceberg-aws'
  * {@link S3FileIO}, configured from the same properties ({@code s3.endpoint}, {@code s3.path-style-access},
- * credentials, {@code client.region}). Iceberg instantiates it by name, hence the reflection registration.
+ * credentials, {@code client.region}). Credentials a REST catalog vends with a table reach S3FileIO
+ * both ways Iceberg hands them over: in the table's config (merged into the properties) and as storage
+ * credentials. Iceberg instantiates it by name, hence the reflection registration.
  */
 @RegisterForReflection
-public class SluiceFileIO implements FileIO {
+public class SluiceFileIO implements FileIO, SupportsStorageCredentials {
     private Map<String, String> properties = Map.of();
+    private volatile java.util.List<StorageCredential> credentials = java.util.List.of();
     private volatile S3FileIO s3;
 
     public SluiceFileIO() {
@@ -33,6 +38,20 @@ public class SluiceFileIO implements FileIO {
     @Override
     public Map<String, String> properties() {
         return properties;
+    }
+
+    @Override
+    public void setCredentials(java.util.List<StorageCredential> given) {
+        this.credentials = java.util.List.copyOf(given);
+        S3FileIO io = s3;
+        if (io != null) {
+            io.setCredentials(this.credentials);
+        }
+    }
+
+    @Override
+    public java.util.List<StorageCredential> credentials() {
+        return credentials;
     }
 
     /** Whether {@code location} is a local path rather than an object store URI. */
@@ -81,6 +100,7 @@ public class SluiceFileIO implements FileIO {
             synchronized (this) {
                 if (s3 == null) {
                     S3FileIO created = new S3FileIO();
+                    created.setCredentials(credentials);
                     created.initialize(properties);
                     s3 = created;
                 }
