@@ -144,9 +144,12 @@ public final class EmbeddedPostgres {
         return server.getPort();
     }
 
-    /** Without credentials: they are {@link PostgresAuth#USER} and {@link #password()}. */
+    /**
+     * With the credentials: Quarkus' reactive pool finds quarkus.datasource.username/password only
+     * in sources that list their property names, which this one cannot (see EmbeddedPostgresConfigSource).
+     */
     public String reactiveUrl() {
-        return "postgresql://127.0.0.1:" + port() + "/postgres";
+        return "postgresql://127.0.0.1:" + port() + "/postgres?user=" + PostgresAuth.USER + "&password=" + password;
     }
 
     public String password() {

@@ -44,7 +44,7 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
     @Override
     public String getValue(String propertyName) {
         return switch (propertyName) {
-            // The reactive client and pgjdbc both take the credentials from these two keys.
+            // The URL carries the credentials too; pgjdbc callers read them from these two keys.
             case URL -> EmbeddedPostgres.startOnce(dataDir, durable, port).reactiveUrl();
             case USERNAME -> PostgresAuth.USER;
             case PASSWORD -> EmbeddedPostgres.startOnce(dataDir, durable, port).password();

@@ -58,12 +58,8 @@ final class IcebergFixtures {
     private IcebergFixtures() {
     }
 
-    /** The test PostgreSQL's JDBC URL, credentials included (the catalogs under test are given just a URI). */
     static String jdbcUri() {
-        var config = ConfigProvider.getConfig();
-        return "jdbc:" + config.getValue("quarkus.datasource.reactive.url", String.class)
-                + "?user=" + config.getValue("quarkus.datasource.username", String.class)
-                + "&password=" + config.getValue("quarkus.datasource.password", String.class);
+        return "jdbc:" + ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
     }
 
     /** The properties of a JDBC catalog named {@code name} in the test PostgreSQL. */
