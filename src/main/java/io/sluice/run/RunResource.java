@@ -115,7 +115,7 @@ public class RunResource {
             + "as SSE events named 'progress' (id: the ETag); the stream ends after the finished run's progress.")
     public Multi<OutboundSseEvent> progressStream(@PathParam("id") String id, @PathParam("runId") String runId,
             @Context Sse sse) {
-        // A missing run fails before the first event: answered as the usual 404.
+        // Known gap: a missing run fails the stream after its 200 headers (the client sees it cut), not a 404.
         return service.requireRun(id, runId).onItem().transformToMulti(run -> live
                 .watchUntil(changes.changes(ChangeFeed.RUN, run.id.toString()), live.recheck(),
                         () -> progressSnapshot(id, run.id), s -> RunStatus.fromWire(s.tree().path("status").asText()).isFinished())
