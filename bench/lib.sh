@@ -366,13 +366,14 @@ median() { # numbers as arguments
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # use_app_postgres: points psql (PGHOST, PGPORT, ...) at the application's embedded PostgreSQL,
-# read from its postmaster.pid (line 4: the port). The Debian psql client is enough:
+# read from its postmaster.pid (line 4: the port) and postgres.password. The Debian psql client is enough:
 # `ensure_tools psql` installs postgresql-client when psql is missing.
 use_app_postgres() {
     local pidfile=$APP_DATA/postgres/postmaster.pid
     [ -f "$pidfile" ] || die "no $pidfile: is the embedded PostgreSQL running?"
     PGPORT=$(sed -n 4p "$pidfile")
-    export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres PGOPTIONS='-c client_min_messages=warning'
+    PGPASSWORD=$(cat "$APP_DATA/postgres.password")
+    export PGHOST=127.0.0.1 PGPORT PGPASSWORD PGUSER=postgres PGDATABASE=postgres PGOPTIONS='-c client_min_messages=warning'
     log "embedded PostgreSQL on port $PGPORT ($(psqlq -Atc 'SHOW server_version'))"
 }
 

@@ -127,6 +127,7 @@ AGED_EVENTS=${AGED_EVENTS:-0}
 if [ "$AGED_EVENTS" -gt 0 ]; then
     command -v psql >/dev/null 2>&1 || ensure_tools psql
     PGPORT_EMB=$(sed -n 4p "$APP_DATA/postgres/postmaster.pid")
+    export PGPASSWORD; PGPASSWORD=$(cat "$APP_DATA/postgres.password")
     t_fill=$(date +%s)
     psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT_EMB" -U postgres -d postgres <<SQL >>"$RAW" 2>&1 || die "could not add aged events"
 INSERT INTO sluice.pipeline_monitor_event (id, pipeline_id, recorded_at, deployment_resources_status,

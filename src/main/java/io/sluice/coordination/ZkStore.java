@@ -3,15 +3,20 @@ package io.sluice.coordination;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.utils.PathUtils;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
@@ -158,6 +163,39 @@ public class ZkStore {
                 return coordination.client().getChildren().forPath(path).stream().sorted().toList();
             } catch (KeeperException.NoNodeException e) {
                 return List.of();
+            }
+        });
+    }
+
+    /**
+     * An item each time the node is created, changed or deleted, from subscription on (a ZooKeeper
+     * watch, set again after each event); the watch is removed when the subscriber cancels.
+     */
+    public Multi<String> changes(String path) {
+        PathUtils.validatePath(path);
+        return Multi.createFrom().emitter(emitter -> {
+            AtomicBoolean open = new AtomicBoolean(true);
+            CuratorWatcher watcher = new CuratorWatcher() {
+                @Override
+                public void process(WatchedEvent event) throws Exception {
+                    if (open.get() && event.getType() != Watcher.Event.EventType.None) {
+                        emitter.emit(path);
+                        coordination.client().checkExists().usingWatcher(this).inBackground().forPath(path);
+                    }
+                }
+            };
+            emitter.onTermination(() -> {
+                open.set(false);
+                try {
+                    coordination.client().watchers().remove(watcher).locally().quietly().inBackground().forPath(path);
+                } catch (Exception e) {
+                    // Gone with the session anyway.
+                }
+            });
+            try {
+                coordination.client().checkExists().usingWatcher(watcher).inBackground().forPath(path);
+            } catch (Exception e) {
+                emitter.fail(new ZkStoreException(path, e));
             }
         });
     }

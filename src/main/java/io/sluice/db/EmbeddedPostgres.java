@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
 /**
  * The PostgreSQL server Sluice runs for itself when no datasource is configured: real PostgreSQL
  * binaries (zonky, from Maven Central), data kept under {@code <data-dir>/postgres} across restarts,
- * listening on a free loopback port only.
+ * listening on 127.0.0.1 only (a free port, or {@code sluice.embedded-postgres.port}), and accepting
+ * only password (SCRAM-SHA-256) logins with the password kept in {@code <data-dir>/postgres.password}
+ * (see {@link PostgresAuth}).
  *
  * <p>One per JVM: the reactive pool, the migrator and dev-mode restarts all see the same server.
  * The class touches the zonky API only by reflection-free static calls inside {@link #start}, so a
@@ -33,27 +35,62 @@ public final class EmbeddedPostgres {
 
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
     private final Path dataDir;
+    private final String password;
 
-    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir) {
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDir, String password) {
         this.server = server;
         this.dataDir = dataDir;
+        this.password = password;
     }
 
-    /** Starts the server under {@code dataDir} unless this JVM already runs it. */
-    public static synchronized EmbeddedPostgres startOnce(Path dataDir, boolean durable) {
+    /**
+     * Starts the server under {@code dataDir} unless this JVM already runs it.
+     *
+     * @param fixedPort the port to listen on, or 0 for a free one
+     */
+    public static synchronized EmbeddedPostgres startOnce(Path dataDir, boolean durable, int fixedPort) {
         if (running != null) {
             return running;
         }
+        Path root = dataDir.toAbsolutePath().normalize();
+        holdDataDirectoryLock(root.resolve("postgres"));
+        stopOrphanedServer(root.resolve("postgres"));
+        running = start(root, durable, fixedPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgres::stopAfterApplication, "embedded-postgres-stop"));
+        return running;
+    }
+
+    /**
+     * Starts a server on {@code <dataDir>/postgres}, with nothing shared with {@link #startOnce}: the
+     * caller stops it with {@link #stop}. (Tests start their own servers this way.)
+     */
+    static EmbeddedPostgres start(Path dataDir, boolean durable, int fixedPort) {
         if (!binariesPresent()) {
             throw new IllegalStateException("No datasource is configured (quarkus.datasource.reactive.url) and this "
                     + "build carries no embedded PostgreSQL binaries; configure a PostgreSQL server");
         }
-        Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
-        holdDataDirectoryLock(pgData);
-        stopOrphanedServer(pgData);
-        running = startWithRetries(pgData, durable);
-        Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgres::stopAfterApplication, "embedded-postgres-stop"));
-        return running;
+        Path root = dataDir.toAbsolutePath().normalize();
+        DataDirPermissions.restrict(root);
+        PostgresAuth auth = PostgresAuth.of(root);
+        EmbeddedPostgres started = startWithRetries(root.resolve("postgres"), durable, fixedPort, auth);
+        try {
+            auth.afterStart(started.port());
+        } catch (RuntimeException e) {
+            started.stop();
+            throw e;
+        }
+        // zonky unpacks its binaries world-writable; nobody but us may replace what we execute.
+        DataDirPermissions.restrict(root.resolve("postgres-bin"));
+        return started;
+    }
+
+    /** Stops this server (pg_ctl stop, waiting for it). */
+    void stop() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warnf(e, "Embedded PostgreSQL did not stop cleanly (%s)", dataDir);
+        }
     }
 
     /** Marks the application as running: from now on a JVM shutdown lets it finish its own stop first. */
@@ -107,18 +144,28 @@ public final class EmbeddedPostgres {
         return server.getPort();
     }
 
+    /**
+     * With the credentials: Quarkus' reactive pool finds quarkus.datasource.username/password only
+     * in sources that list their property names, which this one cannot (see EmbeddedPostgresConfigSource).
+     */
     public String reactiveUrl() {
-        return "postgresql://127.0.0.1:" + port() + "/postgres?user=postgres";
+        return "postgresql://127.0.0.1:" + port() + "/postgres?user=" + PostgresAuth.USER + "&password=" + password;
+    }
+
+    public String password() {
+        return password;
     }
 
     public Path dataDir() {
         return dataDir;
     }
 
-    private static EmbeddedPostgres startWithRetries(Path pgData, boolean durable) {
+    private static EmbeddedPostgres startWithRetries(Path pgData, boolean durable, int fixedPort, PostgresAuth auth) {
         IOException last = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = freeLoopbackPort();
+        // A fixed port taken by another process will not become free by retrying.
+        int attempts = fixedPort > 0 ? 1 : START_ATTEMPTS;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            int port = fixedPort > 0 ? fixedPort : freeLoopbackPort();
             try {
                 Files.createDirectories(pgData);
                 Path binaries = pgData.getParent().resolve("postgres-bin");
@@ -130,6 +177,11 @@ public final class EmbeddedPostgres {
                         .setOverrideWorkingDirectory(binaries.toFile())
                         .setPort(port)
                         .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("password_encryption", "scram-sha-256")
+                        // Before every start (after initdb on a new directory): pg_hba.conf as PostgresAuth wants it.
+                        .setDataDirectoryCustomizer(dir -> auth.beforeStart(dir.toPath()))
+                        // zonky's own readiness check logs in as postgres: with the password.
+                        .setConnectConfig("password", auth.password())
                         // zonky's defaults (-F, synchronous_commit=off) trade durability for test speed.
                         .setServerConfig("fsync", durable ? "on" : "off")
                         .setServerConfig("synchronous_commit", durable ? "on" : "off")
@@ -137,17 +189,18 @@ public final class EmbeddedPostgres {
                         .start();
                 LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (%d ms)", port, pgData,
                         (System.nanoTime() - started) / 1_000_000);
-                return new EmbeddedPostgres(server, pgData);
+                return new EmbeddedPostgres(server, pgData, auth.password());
             } catch (IOException e) {
                 // Another process may have taken the port between our probe and the server's bind;
                 // a second process on the same data directory is refused by PostgreSQL's own lock.
                 last = e;
                 LOG.warnf("Embedded PostgreSQL did not start on port %d (attempt %d of %d): %s", port, attempt,
-                        START_ATTEMPTS, e.getMessage());
+                        attempts, e.getMessage());
             }
         }
-        throw new IllegalStateException("Embedded PostgreSQL could not start in " + pgData
-                + " (is another Sluice using this data directory?)", last);
+        throw new IllegalStateException("Embedded PostgreSQL could not start in " + pgData + (fixedPort > 0
+                ? " on port " + fixedPort + " (sluice.embedded-postgres.port): is the port taken?"
+                : " (is another Sluice using this data directory?)"), last);
     }
 
     /**

@@ -15,14 +15,18 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  */
 final class EmbeddedPostgresConfigSource implements ConfigSource {
     static final String URL = "quarkus.datasource.reactive.url";
+    static final String USERNAME = "quarkus.datasource.username";
+    static final String PASSWORD = "quarkus.datasource.password";
     private static final int ORDINAL = 10;
 
     private final Path dataDir;
     private final boolean durable;
+    private final int port;
 
-    EmbeddedPostgresConfigSource(Path dataDir, boolean durable) {
+    EmbeddedPostgresConfigSource(Path dataDir, boolean durable, int port) {
         this.dataDir = dataDir;
         this.durable = durable;
+        this.port = port;
     }
 
     @Override
@@ -40,7 +44,10 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
     @Override
     public String getValue(String propertyName) {
         return switch (propertyName) {
-            case URL -> EmbeddedPostgres.startOnce(dataDir, durable).reactiveUrl();
+            // The URL carries the credentials too; pgjdbc callers read them from these two keys.
+            case URL -> EmbeddedPostgres.startOnce(dataDir, durable, port).reactiveUrl();
+            case USERNAME -> PostgresAuth.USER;
+            case PASSWORD -> EmbeddedPostgres.startOnce(dataDir, durable, port).password();
             default -> null;
         };
     }

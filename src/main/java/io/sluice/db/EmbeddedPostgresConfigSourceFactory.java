@@ -24,7 +24,10 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
         String dir = dataDir == null || dataDir.getValue() == null ? DEFAULT_DATA_DIR : dataDir.getValue();
         ConfigValue durable = context.getValue("sluice.embedded-postgres.durable");
         boolean isDurable = durable == null || durable.getValue() == null || Boolean.parseBoolean(durable.getValue());
-        return List.of(new EmbeddedPostgresConfigSource(Path.of(dir), isDurable));
+        ConfigValue port = context.getValue("sluice.embedded-postgres.port");
+        int fixedPort = port == null || port.getValue() == null || port.getValue().isBlank() ? 0
+                : Integer.parseInt(port.getValue().strip());
+        return List.of(new EmbeddedPostgresConfigSource(Path.of(dir), isDurable, fixedPort));
     }
 
     @Override

@@ -7,9 +7,11 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -23,11 +25,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
 import io.sluice.api.RequestBodies;
 import io.sluice.api.SluiceException;
+import io.sluice.live.LiveReads;
 import io.sluice.security.Access;
 import io.sluice.security.Role;
 
@@ -36,6 +40,8 @@ import io.sluice.security.Role;
 @Tag(name = "External tables")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExternalTableResource {
+    @Inject
+    LiveReads live;
     @Inject
     ExternalTables tables;
     @Inject
@@ -90,13 +96,20 @@ public class ExternalTableResource {
     @GET
     @Path("/{tableNameWithType}/externalTable/status")
     @Access(Role.VIEWER)
-    @WithSession
-    @Operation(summary = "Get watcher run status (the last sync run, from ZooKeeper)")
+    @Operation(summary = "Get watcher run status (the last sync run, from ZooKeeper)", description = "Answers carry an ETag; "
+            + "with If-None-Match the answer is 304 while it still holds, and with ?wait= (e.g. 30s) it waits for the "
+            + "status to change (200, on a ZooKeeper watch) or for the time to pass (304).")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = WatcherStatus.class)))
+    @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", description = "Table not found", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "500", description = "Internal error", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<WatcherStatus> status(@PathParam("tableNameWithType") String table) {
-        return ExternalTables.require(table).chain(t -> watcher.status(t.tableNameWithType));
+    public Uni<Response> status(@PathParam("tableNameWithType") String table, @HeaderParam("If-None-Match") String ifNoneMatch,
+            @QueryParam("wait") @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "Long-poll: how long to wait for a change of the If-None-Match ETag, e.g. 30s (at most sluice.live.max-wait)") String wait) {
+        var request = live.request(ifNoneMatch, wait);
+        return Panache.withSession(() -> ExternalTables.require(table)).chain(found -> live.respond(request,
+                watcher.changes(found.tableNameWithType), live.recheck(),
+                () -> Panache.withSession(() -> ExternalTables.require(table))
+                        .chain(t -> watcher.status(t.tableNameWithType)).map(v -> live.snapshot(v))));
     }
 
     @GET

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.coordination.ZkStore;
 import io.sluice.pipeline.PipelineJson;
@@ -21,6 +22,11 @@ public class WatcherStore {
         return zk.read(ZkStore.watcherStatusPath(table)).map(data -> data
                 .map(bytes -> json.read(new String(bytes, StandardCharsets.UTF_8), WatcherStatus.class))
                 .orElse(WatcherStatus.idle(table)));
+    }
+
+    /** An item at each change of the table's watcher status, whichever replica wrote it (a ZooKeeper watch). */
+    public Multi<String> changes(String table) {
+        return zk.changes(ZkStore.watcherStatusPath(table));
     }
 
     public Uni<Void> write(WatcherStatus status) {

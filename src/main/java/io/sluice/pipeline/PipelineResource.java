@@ -8,6 +8,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -30,6 +31,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
+import io.sluice.live.ChangeFeed;
+import io.sluice.live.LiveReads;
 import io.sluice.api.RequestBodies;
 import io.sluice.api.SluiceException;
 import io.sluice.pipeline.spec.PipelineRequest;
@@ -53,6 +56,10 @@ public class PipelineResource {
     PipelineStatusCache statusCache;
     @Inject
     PipelineStats stats;
+    @Inject
+    LiveReads live;
+    @Inject
+    ChangeFeed changes;
 
     @GET
     @Access(Role.VIEWER)
@@ -77,15 +84,23 @@ public class PipelineResource {
     @GET
     @Path("/{pipeline_name}")
     @Access(Role.VIEWER)
-    @Operation(summary = "Get a pipeline", description = "Configure which fields are included using the selector query parameter.")
+    @Operation(summary = "Get a pipeline", description = "Configure which fields are included using the selector query parameter. "
+            + "Answers carry an ETag; with If-None-Match the answer is 304 while it still holds, and with ?wait= "
+            + "(e.g. 30s) it waits for the pipeline to change (200) or for the time to pass (304).")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class)))
+    @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<PipelineStatusView> get(@PathParam("pipeline_name") String name,
-            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status", "status_with_connectors" })) String selector) {
+    public Uni<Response> get(@PathParam("pipeline_name") String name,
+            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status", "status_with_connectors" })) String selector,
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @QueryParam("wait") @Parameter(description = "Long-poll: how long to wait for a change of the If-None-Match ETag, e.g. 30s (at most sluice.live.max-wait)") String wait) {
+        var request = live.request(ifNoneMatch, wait);
+        // Drop the cached status first: this notification may arrive before the cache's own.
+        var changed = changes.changes(ChangeFeed.PIPELINE, name).invoke(() -> statusCache.invalidate(name));
         if (selector(selector, PipelineSelector.all).statusOnly()) {
-            return statusReads.get(name);
+            return live.respond(request, changed, live.recheck(), () -> statusReads.get(name).map(v -> live.snapshot(v)));
         }
-        return service.get(name).map(views::full);
+        return live.respond(request, changed, live.recheck(), () -> service.get(name).map(p -> live.snapshot(views.full(p))));
     }
 
     @PUT

@@ -20,8 +20,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -33,8 +36,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
+import io.sluice.live.ChangeFeed;
+import io.sluice.live.LiveReads;
+import io.sluice.live.Snapshot;
 import io.sluice.security.Access;
 import io.sluice.security.Role;
 
@@ -49,6 +56,10 @@ public class RunResource {
     RunService service;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    LiveReads live;
+    @Inject
+    ChangeFeed changes;
 
     @POST
     @Access(Role.EDITOR)
@@ -80,10 +91,40 @@ public class RunResource {
     @GET
     @Path("/{runId}/progress")
     @Access(Role.VIEWER)
-    @Operation(summary = "Progress of a run", description = "Row counts, partition details, ETA, the first 20 validation errors and the log.")
+    @Operation(summary = "Progress of a run", description = "Row counts, partition details, ETA, the first 20 validation errors and the log. "
+            + "Answers carry an ETag (durationMs and eta left out of it); with If-None-Match the answer is 304 while it "
+            + "still holds, and with ?wait= (e.g. 30s) it waits for the next committed batch (200) or for the time to pass (304). "
+            + "With Accept: text/event-stream, a stream of Server-Sent Events instead, one 'progress' event per change, "
+            + "ending after the finished run's.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunViews.Progress.class)))
+    @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<RunViews.Progress> progress(@PathParam("id") String id, @PathParam("runId") String runId) {
-        return service.progress(id, runId);
+    public Uni<Response> progress(@PathParam("id") String id, @PathParam("runId") String runId,
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @QueryParam("wait") @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "Long-poll: how long to wait for a change of the If-None-Match ETag, e.g. 30s (at most sluice.live.max-wait)") String wait) {
+        var request = live.request(ifNoneMatch, wait);
+        return service.requireRun(id, runId).chain(run -> live.respond(request,
+                changes.changes(ChangeFeed.RUN, run.id.toString()), live.recheck(), () -> progressSnapshot(id, run.id)));
+    }
+
+    @GET
+    @Path("/{runId}/progress")
+    @Access(Role.VIEWER)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Stream the progress of a run (Server-Sent Events)", description = "The progress now, then after each change, "
+            + "as SSE events named 'progress' (id: the ETag); the stream ends after the finished run's progress.")
+    public Multi<OutboundSseEvent> progressStream(@PathParam("id") String id, @PathParam("runId") String runId,
+            @Context Sse sse) {
+        // Known gap: a missing run fails the stream after its 200 headers (the client sees it cut), not a 404.
+        return service.requireRun(id, runId).onItem().transformToMulti(run -> live
+                .watchUntil(changes.changes(ChangeFeed.RUN, run.id.toString()), live.recheck(),
+                        () -> progressSnapshot(id, run.id), s -> RunStatus.fromWire(s.tree().path("status").asText()).isFinished())
+                .map(s -> live.event(sse, "progress", s.etag(), s.text())));
+    }
+
+    /** The progress's ETag leaves out what changes with the clock alone. */
+    private Uni<Snapshot> progressSnapshot(String id, UUID run) {
+        return service.progress(id, run.toString()).map(p -> live.snapshot(p, "durationMs", "eta"));
     }
 
     @GET

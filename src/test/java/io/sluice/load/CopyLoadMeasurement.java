@@ -69,7 +69,7 @@ public final class CopyLoadMeasurement {
             return;
         }
 
-        EmbeddedPostgres server = EmbeddedPostgres.startOnce(work.resolve("data"), false);
+        EmbeddedPostgres server = EmbeddedPostgres.startOnce(work.resolve("data"), false, 0);
         String uri = server.reactiveUrl();
         try (Connection c = CopyConnections.open(CopyConnections.target(uri, Optional.empty(), Optional.empty(), Optional.empty()))) {
             System.out.println("server: PostgreSQL " + c.getMetaData().getDatabaseProductVersion());

@@ -111,7 +111,7 @@ class RunCrashRecoveryIT {
         assertTrue(committed >= 10_000 && committed < total, "rows committed before the kill: " + committed);
 
         try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort(data)
-                + "/postgres?user=postgres")) {
+                + "/postgres", "postgres", java.nio.file.Files.readString(data.resolve("postgres.password")).strip())) {
             // The killed replace run showed nothing, and left no staging table behind.
             assertEquals(0, count(db, "SELECT count(*) FROM sluice_data.crash_r"));
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))

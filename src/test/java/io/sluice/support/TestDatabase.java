@@ -13,8 +13,10 @@ public final class TestDatabase {
     }
 
     public static Connection connect() throws SQLException {
-        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
-        return DriverManager.getConnection("jdbc:" + url);
+        var config = ConfigProvider.getConfig();
+        String url = config.getValue("quarkus.datasource.reactive.url", String.class);
+        return DriverManager.getConnection("jdbc:" + url, config.getValue("quarkus.datasource.username", String.class),
+                config.getValue("quarkus.datasource.password", String.class));
     }
 
     public static void execute(String sql) {
