@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.DefaultValue;
@@ -44,6 +46,8 @@ import io.sluice.security.Role;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     private static final String CSV = "text/csv";
+    /** Pages beyond this cannot exist (500 runs a page): page * size stays far from int overflow. */
+    private static final long MAX_PAGE = 1_000_000;
 
     @Inject
     RunService service;
@@ -63,8 +67,9 @@ public class RunResource {
     @GET
     @Access(Role.VIEWER)
     @Operation(summary = "List the pipeline's runs, newest first")
-    public Uni<RunViews.RunList> list(@PathParam("id") String id, @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("50") int size) {
+    public Uni<RunViews.RunList> list(@PathParam("id") String id,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         return service.list(id, page, size);
     }
 
@@ -72,6 +77,7 @@ public class RunResource {
     @Path("/{runId}")
     @Access(Role.VIEWER)
     @Operation(summary = "Get a run")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<RunViews.RunView> get(@PathParam("id") String id, @PathParam("runId") String runId) {
         return service.get(id, runId);
@@ -81,6 +87,7 @@ public class RunResource {
     @Path("/{runId}/progress")
     @Access(Role.VIEWER)
     @Operation(summary = "Progress of a run", description = "Row counts, partition details, ETA, the first 20 validation errors and the log.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunViews.Progress.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<RunViews.Progress> progress(@PathParam("id") String id, @PathParam("runId") String runId) {
         return service.progress(id, runId);

@@ -1,0 +1,217 @@
+package io.sluice.api.openapi;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.sluice.TestAuth;
+import io.sluice.support.Api;
+import net.jqwik.api.RandomGenerator;
+
+/**
+ * Property: whatever request a client sends to any operation of the service's own OpenAPI document
+ * (valid, or broken in one way: see {@link RequestArbitraries}), the answer is no 5xx, its status is one
+ * the document lists for that operation, its body has the documented shape (the error body for a 4xx;
+ * required fields and JSON types for a 2xx), and the service logs no ERROR line.
+ *
+ * <p>jqwik's generators drive it from a JUnit test, since {@code @QuarkusTest} is a Jupiter extension
+ * that jqwik's own engine does not run. The seed is fixed (override with {@code -Dopenapi.property.seed})
+ * and printed with every failure, so a failure reproduces.
+ */
+@QuarkusTest
+class OpenApiContractPropertyTest {
+    private static final int TRIES_PER_OPERATION = Integer.getInteger("openapi.property.tries", 25);
+    private static final long SEED = Long.getLong("openapi.property.seed", 20261203L);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final List<LogRecord> errors = new CopyOnWriteArrayList<>();
+    private final Handler errorLog = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                errors.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Path inbox;
+
+    @BeforeEach
+    void watchTheLog() {
+        java.util.logging.Logger.getLogger("").addHandler(errorLog);
+        inbox = Api.tempDir();
+    }
+
+    @AfterEach
+    void stopWatching() {
+        java.util.logging.Logger.getLogger("").removeHandler(errorLog);
+        Api.deleteRecursively(inbox);
+    }
+
+    @Test
+    void everyOperationAnswersOnlyDocumentedStatusesWithDocumentedBodiesAndNeverFails() throws Exception {
+        OpenApiDocument document = new OpenApiDocument(MAPPER.readTree(
+                given().get("/q/openapi?format=json").then().statusCode(200).extract().asByteArray()));
+        RequestArbitraries arbitraries = new RequestArbitraries(document, fixtures());
+        Random random = new Random(SEED);
+        List<String> failures = new ArrayList<>();
+        int sent = 0;
+        for (OpenApiDocument.Operation operation : document.operations()) {
+            RandomGenerator<RequestArbitraries.Request> generator = arbitraries.requests(operation).generator(100);
+            for (int i = 0; i < TRIES_PER_OPERATION; i++) {
+                RequestArbitraries.Request request = generator.next(random).value();
+                int errorsBefore = errors.size();
+                Response response = send(request);
+                sent++;
+                List<String> problems = check(document, operation, response);
+                if (errors.size() > errorsBefore) {
+                    problems.add("ERROR logged: " + errors.get(errorsBefore).getMessage());
+                }
+                problems.forEach(p -> failures.add(request + " -> " + response.statusCode() + ": " + p
+                        + " | body " + abbreviate(response.asString())));
+            }
+        }
+        System.out.printf("[%s] %d requests over %d operations (seed %d)%n", getClass().getSimpleName(), sent,
+                document.operations().size(), SEED);
+        assertTrue(failures.isEmpty(), failures.size() + " contract violations (seed " + SEED + "):\n"
+                + String.join("\n", failures.subList(0, Math.min(40, failures.size()))));
+    }
+
+    /** Things that exist, so that generated requests also reach past the 404s: a connector, a pipeline with a run, a key. */
+    private Map<String, List<String>> fixtures() {
+        String connector = Api.localConnector(inbox);
+        String pipeline = Api.unique("prop");
+        Api.admin().body(Map.of("program_code", "CREATE TABLE " + pipeline + " (id BIGINT PRIMARY KEY, name TEXT)",
+                "source", Map.of("connector", connector, "prefix", "", "format", "csv")))
+                .put("/v0/pipelines/" + pipeline).then().statusCode(201);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "Success".equals(Api.pipeline(pipeline).getString("program_status")));
+        String run = Api.admin().post("/api/v1/pipelines/" + pipeline + "/runs").then().statusCode(201).extract().path("id");
+        String key = Api.unique("prop-key");
+        Api.admin().body(Map.of("name", key, "role", "viewer")).post("/v0/api-keys").then().statusCode(201);
+        return Map.of("name", List.of(connector), "pipeline_name", List.of(pipeline), "id", List.of(pipeline),
+                "runId", List.of(run), "api_key_name", List.of(key), "event_id", List.of("latest"));
+    }
+
+    private static Response send(RequestArbitraries.Request request) {
+        RequestSpecification spec = given().auth().oauth2(TestAuth.adminKey()).urlEncodingEnabled(false);
+        if (request.body() != null) {
+            spec = spec.contentType("application/json").body(request.body().getBytes(StandardCharsets.UTF_8));
+        }
+        return spec.request(request.method(), request.uri());
+    }
+
+    private static List<String> check(OpenApiDocument document, OpenApiDocument.Operation operation, Response response) {
+        List<String> problems = new ArrayList<>();
+        int status = response.statusCode();
+        if (status >= 500) {
+            problems.add("a server error");
+        }
+        if (!operation.documents(status)) {
+            problems.add("status " + status + " is not documented for " + operation.name());
+        }
+        String contentType = response.contentType() == null ? "" : response.contentType();
+        if (!contentType.startsWith("application/json")) {
+            if (status >= 400 || (status < 300 && operation.responseSchema(status).isPresent() && status != 204)) {
+                problems.add("not JSON: " + contentType);
+            }
+            return problems;
+        }
+        JsonNode body;
+        try {
+            body = MAPPER.readTree(response.asByteArray());
+        } catch (java.io.IOException e) {
+            problems.add("malformed JSON");
+            return problems;
+        }
+        if (status >= 400) {
+            if (!body.path("message").isTextual() || !body.path("error_code").isTextual()) {
+                problems.add("not the error body {message, error_code, details}");
+            }
+        } else {
+            operation.responseSchema(status).ifPresent(schema -> conform(document, body, schema, "$", problems, 0));
+        }
+        return problems;
+    }
+
+    /** Required fields present and JSON types as documented, recursively through objects and arrays. */
+    private static void conform(OpenApiDocument document, JsonNode value, JsonNode raw, String at, List<String> problems, int depth) {
+        JsonNode schema = document.resolve(raw);
+        if (depth > 8 || schema.has("oneOf") || schema.has("anyOf")) {
+            return; // alternatives: the types of each are checked where they are used alone
+        }
+        for (JsonNode part : schema.path("allOf")) {
+            conform(document, value, part, at, problems, depth + 1);
+        }
+        List<String> types = OpenApiDocument.types(schema);
+        if (!types.isEmpty() && types.stream().noneMatch(t -> is(value, t))) {
+            problems.add(at + " is " + value.getNodeType() + ", documented " + types);
+            return;
+        }
+        if (value.isObject()) {
+            for (JsonNode required : schema.path("required")) {
+                if (!value.has(required.asText())) {
+                    problems.add(at + "." + required.asText() + " is required but missing");
+                }
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> property = it.next();
+                if (value.has(property.getKey())) {
+                    conform(document, value.get(property.getKey()), property.getValue(), at + "." + property.getKey(), problems, depth + 1);
+                }
+            }
+        } else if (value.isArray() && schema.has("items")) {
+            int i = 0;
+            for (JsonNode item : value) {
+                conform(document, item, schema.get("items"), at + "[" + i++ + "]", problems, depth + 1);
+            }
+        }
+    }
+
+    private static boolean is(JsonNode value, String type) {
+        return switch (type) {
+            case "object" -> value.isObject();
+            case "array" -> value.isArray();
+            case "string" -> value.isTextual();
+            case "integer" -> value.isIntegralNumber();
+            case "number" -> value.isNumber();
+            case "boolean" -> value.isBoolean();
+            case "null" -> value.isNull();
+            default -> true;
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}
