@@ -108,7 +108,8 @@ class GeneratedClientIT {
         // 1. An API key, created with the bootstrap key; the rest of the walk uses the new key.
         NewApiKeyResponse key = new ApiKeysApi(client(BOOTSTRAP_KEY))
                 .postApiKey(new NewApiKeyRequest().name("walker").role(NewApiKeyRequest.RoleEnum.ADMIN));
-        assertTrue(key.getApiKey().startsWith("apikey:"), "the key is returned once: " + key.getName());
+        assertEquals("walker", key.getName());
+        assertNotNull(key.getApiKey(), "the key itself is returned once, on creation");
         ApiClient client = client(key.getApiKey());
         ConnectorsApi connectors = new ConnectorsApi(client);
         PipelinesApi pipelines = new PipelinesApi(client);

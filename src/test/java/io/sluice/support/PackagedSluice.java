@@ -85,10 +85,11 @@ public final class PackagedSluice implements AutoCloseable {
                 .filter(l -> l.contains(" ERROR ") || l.contains("\"level\":\"ERROR\"")).toList();
     }
 
+    /** The last 80 lines of the log, stack frames left out. */
     public void printLog() {
         try {
-            List<String> lines = Files.readAllLines(log);
-            System.err.println("---- " + log + " (last 80 lines)");
+            List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.startsWith("\tat ")).toList();
+            System.err.println("---- " + log + " (last 80 lines, without stack frames)");
             lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.err::println);
         } catch (IOException e) {
             System.err.println("No log at " + log);

@@ -30,6 +30,7 @@ import io.restassured.specification.RequestSpecification;
 import io.sluice.TestAuth;
 import io.sluice.support.Api;
 import net.jqwik.api.RandomGenerator;
+import net.jqwik.api.sessions.JqwikSession;
 
 /**
  * Property: whatever request a client sends to any operation of the service's own OpenAPI document
@@ -86,6 +87,20 @@ class OpenApiContractPropertyTest {
         Random random = new Random(SEED);
         List<String> failures = new ArrayList<>();
         int sent = 0;
+        JqwikSession.start(); // jqwik's generators outside a jqwik property
+        try {
+            sent = sendAll(document, arbitraries, random, failures);
+        } finally {
+            JqwikSession.finish();
+        }
+        System.out.printf("[%s] %d requests over %d operations (seed %d)%n", getClass().getSimpleName(), sent,
+                document.operations().size(), SEED);
+        assertTrue(failures.isEmpty(), failures.size() + " contract violations (seed " + SEED + "):\n"
+                + String.join("\n", failures.subList(0, Math.min(40, failures.size()))));
+    }
+
+    private int sendAll(OpenApiDocument document, RequestArbitraries arbitraries, Random random, List<String> failures) {
+        int sent = 0;
         for (OpenApiDocument.Operation operation : document.operations()) {
             RandomGenerator<RequestArbitraries.Request> generator = arbitraries.requests(operation).generator(100);
             for (int i = 0; i < TRIES_PER_OPERATION; i++) {
@@ -101,10 +116,7 @@ class OpenApiContractPropertyTest {
                         + " | body " + abbreviate(response.asString())));
             }
         }
-        System.out.printf("[%s] %d requests over %d operations (seed %d)%n", getClass().getSimpleName(), sent,
-                document.operations().size(), SEED);
-        assertTrue(failures.isEmpty(), failures.size() + " contract violations (seed " + SEED + "):\n"
-                + String.join("\n", failures.subList(0, Math.min(40, failures.size()))));
+        return sent;
     }
 
     /** Things that exist, so that generated requests also reach past the 404s: a connector, a pipeline with a run, a key. */
