@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -36,21 +37,33 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
+        return sluice(invalidJson(e));
+    }
+
+    /**
+     * A body that is not valid JSON or does not fit the expected shape, as a 400 InvalidJson whose
+     * message names the field and the JSON type it needs, never a Java type or class.
+     */
+    public static SluiceException invalidJson(JsonProcessingException e) {
         Map<String, Object> details = new LinkedHashMap<>();
         String message;
         if (e instanceof UnrecognizedPropertyException u) {
             message = "Unknown field '" + u.getPropertyName() + "'";
             details.put("field", path(u));
-        } else if (e instanceof InvalidFormatException f) {
-            String allowed = f.getTargetType() != null && f.getTargetType().isEnum()
-                    ? " (allowed: " + java.util.Arrays.stream(f.getTargetType().getEnumConstants())
-                            .map(Object::toString).collect(Collectors.joining(", ")) + ")"
-                    : "";
-            message = "Invalid value " + f.getValue() + " for field '" + path(f) + "'" + allowed;
+        } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            String allowed = java.util.Arrays.stream(f.getTargetType().getEnumConstants())
+                    .map(Object::toString).collect(Collectors.joining(", "));
+            message = "Invalid value " + f.getValue() + " for field '" + path(f) + "' (allowed: " + allowed + ")";
             details.put("field", path(f));
         } else if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            message = "Invalid value for field '" + path(m) + "': " + m.getOriginalMessage();
+            String expected = e instanceof MismatchedInputException mismatch ? expectedType(mismatch.getTargetType()) : null;
+            message = m.getOriginalMessage() != null && m.getOriginalMessage().contains(StrictJson.NUL_MESSAGE)
+                    ? "Invalid value for field '" + path(m) + "': " + StrictJson.NUL_MESSAGE
+                    : expected != null ? "Field '" + path(m) + "' must be " + expected
+                    : "Invalid value for field '" + path(m) + "'";
             details.put("field", path(m));
+        } else if (e instanceof JsonMappingException) {
+            message = "The JSON body does not have the expected shape (an object)";
         } else {
             message = "Malformed JSON body: " + e.getOriginalMessage();
         }
@@ -58,12 +71,45 @@ public class ErrorMapper {
             details.put("line", e.getLocation().getLineNr());
             details.put("column", e.getLocation().getColumnNr());
         }
-        return respond(400, new ApiError(message, "InvalidJson", details));
+        return new SluiceException(400, "InvalidJson", message, details);
+    }
+
+    /** The JSON type a Java target type reads from, in words; null when there is no simple answer. */
+    private static String expectedType(Class<?> target) {
+        if (target == null) {
+            return null;
+        }
+        if (target == String.class || target == Character.class || target == char.class) {
+            return "a string";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "a boolean";
+        }
+        if (target == Integer.class || target == int.class || target == Long.class || target == long.class
+                || target == Short.class || target == short.class || target == java.math.BigInteger.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(target) || target == double.class || target == float.class) {
+            return "a number";
+        }
+        if (target.isEnum()) {
+            return "one of " + java.util.Arrays.stream(target.getEnumConstants()).map(Object::toString)
+                    .collect(Collectors.joining(", "));
+        }
+        if (target.isArray() || java.util.Collection.class.isAssignableFrom(target)
+                || com.fasterxml.jackson.databind.node.ArrayNode.class.isAssignableFrom(target)) {
+            return "an array";
+        }
+        if (Map.class.isAssignableFrom(target) || target.isRecord()
+                || com.fasterxml.jackson.databind.node.ObjectNode.class.isAssignableFrom(target)) {
+            return "an object";
+        }
+        return null;
     }
 
     /** Declared separately: Quarkus ships its own mapper for this subtype, which would win otherwise. */
     @ServerExceptionMapper
-    public Response mismatchedJson(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+    public Response mismatchedJson(MismatchedInputException e) {
         return badJson(e);
     }
 
@@ -95,12 +141,27 @@ public class ErrorMapper {
         return name != null ? name : violation.getPropertyPath().toString();
     }
 
+    @jakarta.inject.Inject
+    AllowedMethods allowedMethods;
+
+    /** A 405 names the methods the path has (RFC 9110), which RESTEasy Reactive's exception does not. */
+    @ServerExceptionMapper
+    public Response notAllowed(jakarta.ws.rs.NotAllowedException e, jakarta.ws.rs.core.UriInfo uri) {
+        Response answer = web(e);
+        String allow = allowedMethods.allow(uri.getPath());
+        return allow.isEmpty() ? answer : Response.fromResponse(answer).header(jakarta.ws.rs.core.HttpHeaders.ALLOW, allow).build();
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         if (e.getCause() instanceof JsonProcessingException json) {
             return badJson(json);
         }
         int status = e.getResponse().getStatus();
+        if (e instanceof jakarta.ws.rs.NotFoundException && e.getCause() != null) {
+            // JAX-RS answers 404 when a query or path parameter does not convert (page=abc): the client's mistake is its value.
+            return respond(400, new ApiError("Invalid parameter value: " + describe(e.getCause()), "InvalidParameter", null));
+        }
         String code = switch (status) {
             case 404 -> "NotFound";
             case 405 -> "MethodNotAllowed";
@@ -113,7 +174,18 @@ public class ErrorMapper {
         if (status == 400 && e.getCause() != null && e.getCause().getMessage() != null) {
             message = e.getCause().getMessage();
         }
-        return respond(status, new ApiError(message, code, null));
+        Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(message, code, null));
+        // RFC 9110: a 405 says which methods the resource has.
+        String allow = e.getResponse().getHeaderString(jakarta.ws.rs.core.HttpHeaders.ALLOW);
+        if (allow != null) {
+            answer.header(jakarta.ws.rs.core.HttpHeaders.ALLOW, allow);
+        }
+        return answer.build();
+    }
+
+    private static String describe(Throwable cause) {
+        return cause instanceof NumberFormatException ? "not a number in range" : "not of the expected type";
     }
 
     @ServerExceptionMapper

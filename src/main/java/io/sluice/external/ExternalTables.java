@@ -133,7 +133,7 @@ public class ExternalTables {
                             t.createdAt = clock.instant();
                             return t.<ExternalTable>persist();
                         })
-                        .call(t -> pipelines.start(name, "running"))))
+                        .call(t -> pipelines.start(name, "running", true))))
                 .call(t -> watcher.reset(name))
                 .call(t -> blocking.run(() -> {
                     awaitProvisioned(t);
@@ -201,7 +201,7 @@ public class ExternalTables {
                 : new SourceSpec(config.connector(), config.prefix(), null, config.inputFormat(), null);
         String what = config.iceberg() ? "Iceberg table " + config.icebergTable() : config.inputDirUri();
         return new PipelineRequest(shape.tableNameWithType(), "External table " + shape.tableNameWithType() + ": " + what,
-                null, null, TargetColumn.createTable(shape.tableName(), columns), null, null, source, LoadStrategy.APPEND,
+                null, null, null, TargetColumn.createTable(shape.tableName(), columns), null, null, source, LoadStrategy.APPEND,
                 SYNC_PARTITIONS, null, null, null, null);
     }
 

@@ -31,6 +31,8 @@ public class Pipeline extends PanacheEntityBase {
     public UUID id;
     public String name;
     public String description;
+    /** Feldera's ClientMetadata tags, a JSON array of strings. */
+    public String tags;
     @Column(name = "created_at")
     public Instant createdAt;
     public long version;

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -50,13 +51,15 @@ public class PipelineResource {
     PipelineStatusReads statusReads;
     @Inject
     PipelineStatusCache statusCache;
+    @Inject
+    PipelineStats stats;
 
     @GET
     @Access(Role.VIEWER)
     @Operation(summary = "List pipelines", description = "Pipelines by name; selector=status returns only the status fields.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)))
-    public Uni<List<PipelineStatusView>> list(@QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
-        if (selector(selector, PipelineSelector.all) == PipelineSelector.status) {
+    public Uni<List<PipelineStatusView>> list(@QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status", "status_with_connectors" })) String selector) {
+        if (selector(selector, PipelineSelector.all).statusOnly()) {
             return statusReads.list();
         }
         return service.list().map(all -> all.stream().<PipelineStatusView>map(views::full).toList());
@@ -78,8 +81,8 @@ public class PipelineResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<PipelineStatusView> get(@PathParam("pipeline_name") String name,
-            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
-        if (selector(selector, PipelineSelector.all) == PipelineSelector.status) {
+            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status", "status_with_connectors" })) String selector) {
+        if (selector(selector, PipelineSelector.all).statusOnly()) {
             return statusReads.get(name);
         }
         return service.get(name).map(views::full);
@@ -124,8 +127,31 @@ public class PipelineResource {
     @Operation(summary = "Set the desired status to Provisioned (runtime running, or paused with initial=paused)")
     @APIResponse(responseCode = "202")
     public Uni<Response> start(@PathParam("pipeline_name") String name,
-            @QueryParam("initial") @Parameter(schema = @Schema(enumeration = { "running", "paused" })) String initial) {
-        return accepted(written(name, service.start(name, initial)));
+            @QueryParam("initial") @Parameter(schema = @Schema(enumeration = { "running", "paused" })) String initial,
+            @QueryParam("dismiss_error") @DefaultValue("true") @Parameter(description = "false: refuse to start while a deployment error is present (Feldera)") boolean dismissError) {
+        return accepted(written(name, service.start(name, initial, dismissError)));
+    }
+
+    @POST
+    @Path("/{pipeline_name}/dismiss_error")
+    @Access(Role.EDITOR)
+    @Operation(summary = "Dismiss the pipeline's deployment error", description = "Clears deployment_error; refused while an error is present and the pipeline is not fully Stopped.")
+    @APIResponse(responseCode = "200", description = "Deployment error has been dismissed")
+    @APIResponse(responseCode = "400", description = "IllegalPipelineAction", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "UnknownPipelineName", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<Response> dismissError(@PathParam("pipeline_name") String name) {
+        return written(name, service.dismissError(name)).replaceWith(Response.ok().build());
+    }
+
+    @GET
+    @Path("/{pipeline_name}/stats")
+    @Access(Role.VIEWER)
+    @Operation(summary = "Pipeline statistics (Feldera's shape) of the current or last run",
+            description = "global_metrics.pipeline_complete is true once no run is pending or running.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineStats.Stats.class)))
+    @APIResponse(responseCode = "404", description = "UnknownPipelineName", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Uni<PipelineStats.Stats> stats(@PathParam("pipeline_name") String name) {
+        return stats.of(name);
     }
 
     @POST
@@ -173,7 +199,8 @@ public class PipelineResource {
         try {
             return PipelineSelector.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw SluiceException.invalidField("selector", "selector must be 'all' or 'status', not '" + value + "'");
+            throw SluiceException.invalidField("selector",
+                    "selector must be 'all', 'status' or 'status_with_connectors', not '" + value + "'");
         }
     }
 

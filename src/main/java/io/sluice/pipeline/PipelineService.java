@@ -37,6 +37,10 @@ import io.sluice.source.Connector;
 public class PipelineService {
     static final String NO_PROGRAM_ERROR = "{\"sql_compilation\":null,\"rust_compilation\":null,\"system_error\":null}";
 
+    /** The fields of Feldera's PatchPipeline: null means "unchanged" for them (Sluice's own fields: null clears). */
+    static final java.util.Set<String> FELDERA_PATCH_FIELDS = java.util.Set.of("name", "description", "tags",
+            "program_code", "udf_rust", "udf_toml", "program_config", "runtime_config");
+
     @Inject
     PipelineJson json;
     @Inject
@@ -116,7 +120,12 @@ public class PipelineService {
     public Uni<Pipeline> patch(String name, ObjectNode patch) {
         return requireForUpdate(name).chain(p -> {
             ObjectNode merged = json.mapper().valueToTree(requestOf(p));
-            patch.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+            patch.fields().forEachRemaining(e -> {
+                // Feldera's PATCH: a null (or absent) field of its own leaves the stored value as it is.
+                if (!(e.getValue().isNull() && FELDERA_PATCH_FIELDS.contains(e.getKey()))) {
+                    merged.set(e.getKey(), e.getValue());
+                }
+            });
             PipelineRequest request = toRequest(merged);
             String newName = PipelineSpecValidator.name(request.name());
             Uni<Void> nameFree = newName.equals(p.name) ? Uni.createFrom().voidItem()
@@ -145,8 +154,26 @@ public class PipelineService {
         });
     }
 
+    /**
+     * Feldera's {@code /dismiss_error}: clears {@code deployment_error}. Refused (400) only while an
+     * error is present and the pipeline is not fully Stopped, as Feldera does.
+     */
     @WithTransaction
-    public Uni<Pipeline> start(String name, String initial) {
+    public Uni<Pipeline> dismissError(String name) {
+        return requireForUpdate(name).chain(p -> {
+            if (p.deploymentError == null) {
+                return Uni.createFrom().item(p);
+            }
+            if (p.resourcesStatus != ResourcesStatus.Stopped || p.resourcesDesiredStatus != ResourcesDesiredStatus.Stopped) {
+                throw illegal(p, "a deployment error can only be dismissed once the pipeline is fully Stopped");
+            }
+            return changes.of(p).error(null).record();
+        });
+    }
+
+    /** {@code dismissError=false} (Feldera's {@code /start?dismiss_error=false}) refuses to start over a deployment error. */
+    @WithTransaction
+    public Uni<Pipeline> start(String name, String initial, boolean dismissError) {
         RuntimeDesiredStatus runtime = switch (initial == null ? "running" : initial) {
             case "running" -> RuntimeDesiredStatus.Running;
             case "paused" -> RuntimeDesiredStatus.Paused;
@@ -158,6 +185,9 @@ public class PipelineService {
             }
             if (p.resourcesStatus != ResourcesStatus.Stopped) {
                 throw illegal(p, "cannot start a pipeline that is " + p.resourcesStatus + "; wait until it is Stopped");
+            }
+            if (!dismissError && p.deploymentError != null) {
+                throw illegal(p, "it has a deployment error; dismiss it with /dismiss_error or start with dismiss_error=true");
             }
             if (p.programStatus.isFailure()) {
                 throw SluiceException.badRequest("ProgramFailedCompilation",
@@ -229,6 +259,8 @@ public class PipelineService {
 
     private Uni<Pipeline> insert(String name, PipelineRequest request) {
         PipelineSpecValidator.validate(request);
+        PipelineSpecValidator.runtimeConfigTypes(json.tree(PipelineJson.RUNTIME_CONFIG_DEFAULTS), request.runtimeConfig(),
+                "runtime_config");
         return connectorExists(request).chain(() -> {
             Pipeline p = new Pipeline();
             p.id = UUID.randomUUID();
@@ -253,6 +285,8 @@ public class PipelineService {
                     statusDetails(p));
         }
         PipelineSpecValidator.validate(request);
+        PipelineSpecValidator.runtimeConfigTypes(json.tree(PipelineJson.RUNTIME_CONFIG_DEFAULTS), request.runtimeConfig(),
+                "runtime_config");
         return connectorExists(request).chain(() -> {
             PipelineRequest before = requestOf(p);
             declare(p, request);
@@ -283,6 +317,7 @@ public class PipelineService {
     /** Copies the declaration onto the row, filling defaults. */
     private void declare(Pipeline p, PipelineRequest r) {
         p.description = r.description() == null ? "" : r.description();
+        p.tags = json.write(r.tags() == null ? List.of() : r.tags());
         p.runtimeConfig = json.write(json.overlay(PipelineJson.RUNTIME_CONFIG_DEFAULTS, r.runtimeConfig()));
         p.programConfig = json.write(json.overlay(PipelineJson.PROGRAM_CONFIG_DEFAULTS, r.programConfig()));
         p.programCode = r.programCode() == null ? "" : r.programCode();
@@ -301,7 +336,7 @@ public class PipelineService {
     /** The declaration as it is stored, in the request's shape (for PATCH and change detection). */
     PipelineRequest requestOf(Pipeline p) {
         PipelineView v = views.full(p);
-        return new PipelineRequest(p.name, p.description, (ObjectNode) v.runtimeConfig, (ObjectNode) v.programConfig,
+        return new PipelineRequest(p.name, p.description, v.tags, (ObjectNode) v.runtimeConfig, (ObjectNode) v.programConfig,
                 p.programCode, p.udfRust, p.udfToml, v.source, v.loadStrategy, p.partitions, p.schedule,
                 p.maxFailedRows, v.validation, v.polling);
     }
@@ -310,7 +345,7 @@ public class PipelineService {
         try {
             return json.mapper().treeToValue(body, PipelineRequest.class);
         } catch (JsonProcessingException e) {
-            throw SluiceException.badRequest("InvalidJson", "Invalid pipeline: " + e.getOriginalMessage());
+            throw io.sluice.api.ErrorMapper.invalidJson(e);
         }
     }
 

@@ -154,6 +154,45 @@ final class PipelineSpecValidator {
         }
     }
 
+    /** Entries whose default is null but which hold a number when set. */
+    private static final java.util.Set<String> NULLABLE_NUMBERS = java.util.Set.of("max_rss_mb", "http_workers",
+            "io_workers", "max_parallel_connector_init", "min_storage_bytes", "min_step_storage_bytes", "cache_mib",
+            "cpu_cores_min", "cpu_cores_max", "memory_mb_min", "memory_mb_max", "storage_mb_max",
+            "datafusion_memory_mb");
+
+    /**
+     * Each runtime_config entry the defaults give a number, boolean or string must be one too (or
+     * null): {@code {"workers": "x"}} is refused, not stored. Objects are checked entry by entry;
+     * entries Sluice does not know are kept as given.
+     */
+    static void runtimeConfigTypes(JsonNode defaults, JsonNode given, String path) {
+        if (given == null || !given.isObject() || defaults == null || !defaults.isObject()) {
+            return;
+        }
+        given.fields().forEachRemaining(entry -> {
+            String field = path + "." + entry.getKey();
+            JsonNode value = entry.getValue();
+            JsonNode fallback = defaults.get(entry.getKey());
+            if (value.isNull()) {
+                return;
+            }
+            String expected = null;
+            if (fallback != null && fallback.isIntegralNumber() && !value.isIntegralNumber()) {
+                expected = "an integer";
+            } else if (fallback != null && fallback.isBoolean() && !value.isBoolean()) {
+                expected = "a boolean";
+            } else if (fallback != null && fallback.isTextual() && !value.isTextual()) {
+                expected = "a string";
+            } else if (NULLABLE_NUMBERS.contains(entry.getKey()) && !value.isNumber()) {
+                expected = "a number or null";
+            }
+            if (expected != null) {
+                throw SluiceException.invalidField(field, field + " must be " + expected);
+            }
+            runtimeConfigTypes(fallback, value, field);
+        });
+    }
+
     private static void runtimeConfig(JsonNode config) {
         if (config == null) {
             return;

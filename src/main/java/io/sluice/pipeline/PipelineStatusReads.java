@@ -32,7 +32,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class PipelineStatusReads {
     private static final String COLUMNS = """
-            SELECT id, name, description, created_at, version, platform_version, program_version,
+            SELECT id, name, description, tags, created_at, version, platform_version, program_version,
                    program_status, program_status_since, deployment_error, refresh_version,
                    storage_status, storage_status_details, deployment_id, deployment_initial,
                    deployment_status_since, deployment_desired_status_since,
@@ -86,6 +86,7 @@ public class PipelineStatusReads {
         v.id = r.getUUID("id");
         v.name = r.getString("name");
         v.description = r.getString("description");
+        v.tags = json.read(r.getString("tags"), PipelineViews.TAGS);
         v.createdAt = instant(r, "created_at");
         v.version = r.getLong("version");
         v.platformVersion = r.getString("platform_version");

@@ -28,6 +28,8 @@ public class PipelineStatusView {
     @Schema(required = true, description = "Pipeline identifier.") public UUID id;
     @Schema(required = true) public String name;
     @Schema(required = true) public String description;
+    @Schema(required = true, description = "Free-form labels used to organize, group, and filter pipelines (Feldera's ClientMetadata).")
+    public java.util.List<String> tags;
     @JsonProperty("created_at") @Schema(required = true) public Instant createdAt;
     @Schema(required = true, description = "Version number.") public long version;
     @JsonProperty("platform_version") @Schema(required = true) public String platformVersion;

@@ -21,6 +21,9 @@ public class PipelineViews {
     private static final TypeReference<Map<String, List<ValidationRule>>> RULES = new TypeReference<>() {
     };
 
+    static final TypeReference<List<String>> TAGS = new TypeReference<>() {
+    };
+
     @Inject
     PipelineJson json;
 
@@ -48,6 +51,7 @@ public class PipelineViews {
         v.id = p.id;
         v.name = p.name;
         v.description = p.description;
+        v.tags = json.read(p.tags, TAGS);
         v.createdAt = p.createdAt;
         v.version = p.version;
         v.platformVersion = p.platformVersion;

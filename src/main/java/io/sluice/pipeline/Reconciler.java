@@ -223,10 +223,10 @@ public class Reconciler {
         p.deploymentId = UUID.randomUUID();
         p.provisioningDeadline = now.plus(provisioningTimeout(p));
         p.resourcesStatusDetails = json.write(Map.of("deployment_id", p.deploymentId.toString()));
-        JsonNode info = json.tree(p.programInfo);
-        if (p.storageStatus == StorageStatus.Cleared && info != null && info.hasNonNull("table")) {
+        String table = io.sluice.pipeline.program.ProgramInfo.tableName(json.tree(p.programInfo));
+        if (p.storageStatus == StorageStatus.Cleared && table != null) {
             // Recorded before anything is created, so /clear finds the table even if provisioning fails.
-            p.storageStatusDetails = json.write(storageDetails(info.get("table").asText(), null));
+            p.storageStatusDetails = json.write(storageDetails(table, null));
         }
         StatusChanges.Change change = changes.of(p).resources(ResourcesStatus.Provisioning);
         if (p.storageStatus == StorageStatus.Cleared) {

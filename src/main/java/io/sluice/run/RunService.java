@@ -220,6 +220,10 @@ public class RunService {
         if (page < 0 || size < 1 || size > 500) {
             throw SluiceException.invalidField("size", "page must be >= 0 and size between 1 and 500");
         }
+        if ((long) page * size > Integer.MAX_VALUE) {
+            // the offset page * size must fit PostgreSQL's OFFSET as Hibernate passes it (an int)
+            throw SluiceException.invalidField("page", "page * size must be at most " + Integer.MAX_VALUE);
+        }
         return pipeline(pipelineIdOrName).chain(p -> {
             var query = Run.<Run>find("pipelineId", Sort.descending("createdAt"), p.id);
             return query.page(Page.of(page, size)).list().chain(runs -> query.count().chain(total ->

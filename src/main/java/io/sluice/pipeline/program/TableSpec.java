@@ -1,7 +1,5 @@
 package io.sluice.pipeline.program;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,12 +23,9 @@ public record TableSpec(String name, List<ColumnSpec> columns, List<String> prim
         return "CREATE TABLE IF NOT EXISTS " + quote(schema) + "." + quote(name) + " (" + definitions + key + ")";
     }
 
-    /** The pipeline's {@code program_info}: the table as clients see it, in snake_case. */
+    /** The pipeline's {@code program_info}, in Feldera's shape ({@link ProgramInfo}). */
     public Map<String, Object> programInfo() {
-        List<Map<String, Object>> columnInfo = columns.stream()
-                .map(c -> orderedMap("name", c.name(), "type", c.type().sql(), "nullable", !c.notNull()))
-                .toList();
-        return orderedMap("table", name, "columns", columnInfo, "primary_key", primaryKey);
+        return ProgramInfo.of(this);
     }
 
     /** Why an existing table with these columns does not match; empty when it does. */
@@ -49,13 +44,5 @@ public record TableSpec(String name, List<ColumnSpec> columns, List<String> prim
 
     private static String quotedList(List<String> identifiers) {
         return identifiers.stream().map(TableSpec::quote).collect(Collectors.joining(", "));
-    }
-
-    private static Map<String, Object> orderedMap(String k1, Object v1, String k2, Object v2, String k3, Object v3) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put(k1, v1);
-        map.put(k2, v2);
-        map.put(k3, v3);
-        return Collections.unmodifiableMap(map);
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record PipelineRequest(
         @Schema(description = "Unique pipeline name (POST only; PUT takes it from the path)", example = "customers") String name,
         @Schema(description = "Free text", example = "Daily customer import") String description,
+        @Schema(description = "Free-form labels (Feldera's ClientMetadata); default none") List<String> tags,
         @JsonProperty("runtime_config") @Schema(description = "Runtime configuration; unspecified entries take their defaults") ObjectNode runtimeConfig,
         @JsonProperty("program_config") @Schema(description = "Program configuration (profile, cache, runtime_version)") ObjectNode programConfig,
         @JsonProperty("program_code") @Schema(description = "One CREATE TABLE statement for the target table", example = "CREATE TABLE customers (id BIGINT PRIMARY KEY, email TEXT NOT NULL, age INT)") String programCode,

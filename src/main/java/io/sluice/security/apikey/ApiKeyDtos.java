@@ -19,8 +19,8 @@ public final class ApiKeyDtos {
     @Schema(name = "NewApiKeyRequest", description = "Request to create a new API key.")
     public record NewApiKey(
             @Schema(required = true, description = "Unique name of the key.", examples = "ci") String name,
-            @Schema(required = true, description = "Role of the key.", enumeration = { "admin", "editor",
-                    "viewer" }, examples = "editor") String role) {
+            @Schema(description = "Role of the key; read and write are Feldera's names of viewer and editor. Default: viewer (Feldera's read).",
+                    enumeration = { "admin", "editor", "viewer", "read", "write" }, examples = "editor", nullable = true) String role) {
     }
 
     /** The one response that contains the key. */

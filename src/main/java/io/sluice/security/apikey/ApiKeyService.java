@@ -31,6 +31,8 @@ public class ApiKeyService {
     private static final List<String> ROLE_NAMES = Arrays.stream(Role.values())
             .sorted(Comparator.reverseOrder()).map(Role::wireName).toList();
     private static final String ALLOWED_ROLES = String.join(", ", ROLE_NAMES);
+    private static final List<String> ALLOWED_NAMES = java.util.stream.Stream.concat(ROLE_NAMES.stream(),
+            java.util.stream.Stream.of("read", "write")).toList();
 
     @Inject
     InstantSource clock;
@@ -114,14 +116,22 @@ public class ApiKeyService {
         return name;
     }
 
+    /**
+     * Sluice's roles, plus Feldera's {@code read} (viewer) and {@code write} (editor) so Feldera's
+     * clients work unchanged; no role is {@code read}, as in Feldera.
+     */
     static Role validRole(String role) {
-        Role parsed = role == null ? null : Role.fromWire(role);
+        if (role == null) {
+            return Role.VIEWER;
+        }
+        Role parsed = switch (role) {
+            case "read" -> Role.VIEWER;
+            case "write" -> Role.EDITOR;
+            default -> Role.fromWire(role);
+        };
         if (parsed == null) {
-            String message = role == null
-                    ? "Field 'role' is required (allowed: " + ALLOWED_ROLES + ")"
-                    : "Unknown role '" + role + "' (allowed: " + ALLOWED_ROLES + ")";
-            throw SluiceException.badRequest("InvalidField", message,
-                    Map.of("field", "role", "allowed", ROLE_NAMES));
+            throw SluiceException.badRequest("InvalidField", "Unknown role '" + role + "' (allowed: " + ALLOWED_ROLES
+                    + "; or Feldera's read, write)", Map.of("field", "role", "allowed", ALLOWED_NAMES));
         }
         return parsed;
     }

@@ -11,10 +11,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +25,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.sluice.TestAuth;
 import io.sluice.support.Api;
+import io.sluice.support.LogCapture;
 import net.jqwik.api.RandomGenerator;
 import net.jqwik.api.sessions.JqwikSession;
 
@@ -48,34 +45,18 @@ class OpenApiContractPropertyTest {
     private static final long SEED = Long.getLong("openapi.property.seed", 20261203L);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final List<LogRecord> errors = new CopyOnWriteArrayList<>();
-    private final Handler errorLog = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
     private Path inbox;
 
     @BeforeEach
     void watchTheLog() {
-        java.util.logging.Logger.getLogger("").addHandler(errorLog);
+        log = LogCapture.errors();
         inbox = Api.tempDir();
     }
 
     @AfterEach
     void stopWatching() {
-        java.util.logging.Logger.getLogger("").removeHandler(errorLog);
+        log.close();
         Api.deleteRecursively(inbox);
     }
 
@@ -105,12 +86,12 @@ class OpenApiContractPropertyTest {
             RandomGenerator<RequestArbitraries.Request> generator = arbitraries.requests(operation).generator(100);
             for (int i = 0; i < TRIES_PER_OPERATION; i++) {
                 RequestArbitraries.Request request = generator.next(random).value();
-                int errorsBefore = errors.size();
+                int errorsBefore = log.lines().size();
                 Response response = send(request);
                 sent++;
                 List<String> problems = check(document, operation, response);
-                if (errors.size() > errorsBefore) {
-                    problems.add("ERROR logged: " + errors.get(errorsBefore).getMessage());
+                if (log.lines().size() > errorsBefore) {
+                    problems.add("ERROR logged: " + log.lines().get(errorsBefore));
                 }
                 problems.forEach(p -> failures.add(request + " -> " + response.statusCode() + ": " + p
                         + " | body " + abbreviate(response.asString())));

@@ -1,0 +1,104 @@
+package io.sluice.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.smallrye.mutiny.Uni;
+import io.sluice.pipeline.status.RuntimeStatus;
+import io.sluice.run.RunService;
+import io.sluice.run.RunViews.RunView;
+
+/**
+ * {@code GET /v0/pipelines/{name}/stats} in Feldera's ControllerStatus shape, describing the
+ * pipeline's current run, else its last one: what Feldera's SDK reads in
+ * {@code wait_for_completion()}. A loader has no circuit: the step, memory, storage, byte and
+ * transaction counters Sluice does not measure are 0, and there are no streaming endpoints.
+ */
+@ApplicationScoped
+public class PipelineStats {
+    @Inject
+    PipelineService pipelines;
+    @Inject
+    RunService runs;
+    @Inject
+    InstantSource clock;
+
+    @Schema(name = "ControllerStatus", description = "Pipeline statistics (Feldera's /stats shape), from the current or last run.")
+    public record Stats(
+            @JsonProperty("global_metrics") @Schema(required = true) GlobalMetrics globalMetrics,
+            @Schema(required = true, description = "Always empty: a loader has no streaming input endpoints") List<Object> inputs,
+            @Schema(required = true, description = "Always empty: a loader has no output endpoints") List<Object> outputs) {
+    }
+
+    @Schema(name = "GlobalControllerMetrics")
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record GlobalMetrics(
+            @Schema(required = true, enumeration = { "Paused", "Running" }) String state,
+            @JsonProperty("bootstrap_in_progress") boolean bootstrapInProgress,
+            @JsonProperty("transaction_status") @Schema(required = true) String transactionStatus,
+            @JsonProperty("transaction_id") long transactionId,
+            @JsonProperty("transaction_initiators") @Schema(required = true) Map<String, Object> transactionInitiators,
+            @JsonProperty("concurrent_bootstrap_phase") @Schema(required = true) String concurrentBootstrapPhase,
+            @JsonProperty("rss_bytes") long rssBytes,
+            @JsonProperty("memory_pressure") @Schema(required = true) String memoryPressure,
+            @JsonProperty("memory_pressure_epoch") long memoryPressureEpoch,
+            @JsonProperty("cpu_msecs") long cpuMsecs,
+            @JsonProperty("uptime_msecs") long uptimeMsecs,
+            @JsonProperty("start_time") @Schema(description = "Seconds since the epoch") long startTime,
+            @JsonProperty("incarnation_uuid") @Schema(required = true) UUID incarnationUuid,
+            @JsonProperty("initial_start_time") long initialStartTime,
+            @JsonProperty("storage_bytes") long storageBytes,
+            @JsonProperty("storage_mb_secs") long storageMbSecs,
+            @JsonProperty("runtime_elapsed_msecs") long runtimeElapsedMsecs,
+            @JsonProperty("buffered_input_records") long bufferedInputRecords,
+            @JsonProperty("buffered_input_bytes") long bufferedInputBytes,
+            @JsonProperty("total_input_records") long totalInputRecords,
+            @JsonProperty("total_input_bytes") long totalInputBytes,
+            @JsonProperty("total_processed_records") long totalProcessedRecords,
+            @JsonProperty("total_processed_bytes") long totalProcessedBytes,
+            @JsonProperty("total_completed_records") long totalCompletedRecords,
+            @JsonProperty("output_stall_msecs") long outputStallMsecs,
+            @JsonProperty("total_initiated_steps") @Schema(description = "Runs started") long totalInitiatedSteps,
+            @JsonProperty("total_completed_steps") @Schema(description = "Runs finished") long totalCompletedSteps,
+            @JsonProperty("pipeline_complete") @Schema(description = "No run is pending or running") boolean pipelineComplete) {
+    }
+
+    public Uni<Stats> of(String name) {
+        return pipelines.get(name).chain(p -> runs.list(p.id.toString(), 0, 1)
+                .map(list -> stats(p, list.runs().isEmpty() ? null : list.runs().get(0), list.total())));
+    }
+
+    private Stats stats(Pipeline p, RunView last, long runCount) {
+        Instant now = clock.instant();
+        boolean active = last != null && !last.status().isFinished();
+        // The Feldera SDK knows only Paused and Running here (it cannot parse Terminated).
+        String state = p.runtimeStatus == RuntimeStatus.Paused ? "Paused" : "Running";
+        Instant started = last != null && last.startedAt() != null ? last.startedAt()
+                : p.resourcesStatusSince != null ? p.resourcesStatusSince : p.createdAt;
+        long processed = last == null ? 0 : last.processedRows();
+        long handled = last == null ? 0 : last.processedRows() + last.failedRows() + last.skippedRows();
+        long input = last == null ? 0 : last.totalRows() != null ? Math.max(last.totalRows(), handled) : handled;
+        Map<String, Object> initiators = new java.util.LinkedHashMap<>();
+        initiators.put("transaction_id", null);
+        initiators.put("initiated_by_api", null);
+        initiators.put("initiated_by_connectors", Map.of());
+        return new Stats(new GlobalMetrics(state, false, "NoTransaction", 0, initiators, "Inactive", 0, "low", 0, 0,
+                Math.max(0, Duration.between(started, now).toMillis()), started.getEpochSecond(),
+                p.deploymentId != null ? p.deploymentId : p.id, started.getEpochSecond(), 0, 0,
+                last == null ? 0 : last.durationMs(), active ? Math.max(0, input - handled) : 0, 0, input, 0,
+                processed, 0, active ? processed : handled, 0, runCount, active ? runCount - 1 : runCount, !active),
+                List.of(), List.of());
+    }
+}

@@ -1,0 +1,3 @@
+-- Feldera's ClientMetadata.tags: free-form labels of a pipeline, kept as a JSON array of strings
+-- ('[]' for none) so that they round-trip exactly as the client sent them.
+ALTER TABLE sluice.pipeline ADD COLUMN tags text NOT NULL DEFAULT '[]';
