@@ -130,7 +130,7 @@ class GeneratedClientIT {
                         .options(Map.of("header", true)))
                 .loadStrategy(io.sluice.client.model.LoadStrategy.UPSERT)
                 .validation(Map.of("email", List.of(new ValidationRule().rule(ValidationRuleKind.EMAIL)))));
-        pipelines.postPipelineStart("customers", null);
+        pipelines.postPipelineStart("customers", null, null);
         PipelineInfo provisioned = await(() -> pipelines.getPipeline("customers", null),
                 p -> p.getProgramStatus() == ProgramStatus.SUCCESS
                         && p.getDeploymentResourcesStatus() == ResourcesStatus.PROVISIONED);

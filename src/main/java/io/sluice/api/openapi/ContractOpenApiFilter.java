@@ -22,7 +22,8 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 /**
  * The responses every operation can give whatever its resource says, so that generated clients know
  * each status the service returns: 400 (a parameter or body the service refuses: bean validation,
- * malformed JSON), 404 (a path naming nothing), 413/415 (a body too large or not JSON). It also gives
+ * malformed JSON), 404 (a path naming nothing), 413 (a body too large), 415 (a POST, PUT or PATCH whose
+ * Content-Type is not JSON). It also gives
  * each response a description (required by OpenAPI; generators refuse a document without them) and
  * each operation an {@code operationId} from its summary, which names the generated client methods.
  * Runs when the document is built (it is then stored in target/openapi and served as built).
@@ -30,6 +31,8 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ContractOpenApiFilter implements OASFilter {
     static final String ERROR_REF = "#/components/schemas/ErrorResponse";
+    private static final Set<PathItem.HttpMethod> WRITES = Set.of(PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
+            PathItem.HttpMethod.PATCH);
 
     /** Where the free-form JSON fields point (application.properties, mp.openapi.schema.*JsonNode). */
     static final String ANY_VALUE_REF = "#/components/schemas/AnyValue";
@@ -85,7 +88,10 @@ public class ContractOpenApiFilter implements OASFilter {
                 }
                 if (body) {
                     addError(responses, "413", "Payload too large: the body exceeds quarkus.http.limits.max-body-size");
-                    addError(responses, "415", "Unsupported media type: the body is not application/json");
+                }
+                if (body || WRITES.contains(entry.getKey())) {
+                    // also without a body: a Content-Type other than application/json is refused
+                    addError(responses, "415", "Unsupported media type: a Content-Type other than application/json");
                 }
                 describe(responses);
             }
