@@ -64,6 +64,8 @@ import io.sluice.support.S3ProxyResource;
 class GeneratedClientIT {
     private static final String BOOTSTRAP_KEY = "sluice-client-it-" + UUID.randomUUID();
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String ACCESS_KEY_ENV = "SLUICE_S3_CLIENT_IT_KEY";
+    private static final String SECRET_KEY_ENV = "SLUICE_S3_CLIENT_IT_SECRET";
 
     private Path work;
     private S3ProxyResource s3;
@@ -76,10 +78,10 @@ class GeneratedClientIT {
         work = Files.createTempDirectory(Files.createDirectories(build), "client-it-");
         s3 = new S3ProxyResource();
         s3Config = s3.start();
-        // The connector names the credentials' environment variables; the child process gets them.
+        // The connector names the credentials' environment variables (with an allowed prefix); the child process has them.
         sluice = PackagedSluice.start(work, BOOTSTRAP_KEY, Map.of(
-                S3ProxyResource.ACCESS_KEY_ENV, s3Config.get(S3ProxyResource.ACCESS_KEY_ENV),
-                S3ProxyResource.SECRET_KEY_ENV, s3Config.get(S3ProxyResource.SECRET_KEY_ENV)));
+                ACCESS_KEY_ENV, s3Config.get(S3ProxyResource.ACCESS_KEY_ENV),
+                SECRET_KEY_ENV, s3Config.get(S3ProxyResource.SECRET_KEY_ENV)));
     }
 
     @AfterEach
@@ -158,7 +160,7 @@ class GeneratedClientIT {
         connectors.createConnector(new ConnectorRequest().name("lake").type(ConnectorType.S3).config(Map.of(
                 "bucket", S3ProxyResource.BUCKET, "region", "us-east-1", "pathStyle", true,
                 "endpoint", s3Config.get(S3ProxyResource.ENDPOINT),
-                "accessKeyIdEnv", S3ProxyResource.ACCESS_KEY_ENV, "secretAccessKeyEnv", S3ProxyResource.SECRET_KEY_ENV)));
+                "accessKeyIdEnv", ACCESS_KEY_ENV, "secretAccessKeyEnv", SECRET_KEY_ENV)));
         Path object = Path.of(s3Config.get(S3ProxyResource.BASEDIR), S3ProxyResource.BUCKET, "orders", "part-1.parquet");
         Files.createDirectories(object.getParent());
         Files.write(object, IcebergFixtures.parquet(1, 40));

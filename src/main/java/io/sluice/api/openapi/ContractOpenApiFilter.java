@@ -23,7 +23,7 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
  * The responses every operation can give whatever its resource says, so that generated clients know
  * each status the service returns: 400 (a parameter or body the service refuses: bean validation,
  * malformed JSON), 404 (a path naming nothing), 413 (a body too large), 415 (a POST, PUT or PATCH whose
- * Content-Type is not JSON). It also gives
+ * Content-Type is not JSON), 503 (a secured operation while the key store is unreachable). It also gives
  * each response a description (required by OpenAPI; generators refuse a document without them) and
  * each operation an {@code operationId} from its summary, which names the generated client methods.
  * Runs when the document is built (it is then stored in target/openapi and served as built).
@@ -93,6 +93,9 @@ public class ContractOpenApiFilter implements OASFilter {
                     // also without a body: a Content-Type other than application/json is refused
                     addError(responses, "415", "Unsupported media type: a Content-Type other than application/json");
                 }
+                if (operation.getSecurity() == null || !operation.getSecurity().isEmpty()) {
+                    addError(responses, "503", "Service unavailable: credentials cannot be checked while PostgreSQL is unreachable");
+                }
                 describe(responses);
             }
         }
@@ -123,6 +126,8 @@ public class ContractOpenApiFilter implements OASFilter {
             Map.entry("GET /v0/api-keys/{api_key_name}", "get_api_key"),
             Map.entry("DELETE /v0/api-keys/{api_key_name}", "delete_api_key"),
             Map.entry("GET /v0/config", "get_config"),
+            Map.entry("GET /v0/pipelines/{pipeline_name}/{action}", "get_pipeline_unsupported"),
+            Map.entry("POST /v0/pipelines/{pipeline_name}/{action}", "post_pipeline_unsupported"),
             Map.entry("GET /api/v1/connectors", "listConnectors"),
             Map.entry("POST /api/v1/connectors", "createConnector"),
             Map.entry("GET /api/v1/connectors/{name}", "getConnector"),
@@ -208,6 +213,8 @@ public class ContractOpenApiFilter implements OASFilter {
             case "413" -> "Payload too large";
             case "415" -> "Unsupported media type";
             case "422" -> "Unprocessable";
+            case "501" -> "Not implemented";
+            case "503" -> "Service unavailable";
             default -> "Status " + code;
         };
     }
