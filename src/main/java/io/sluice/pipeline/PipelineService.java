@@ -194,7 +194,8 @@ public class PipelineService {
                         "The program did not compile (" + p.programStatus + "); fix program_code first",
                         json.tree(p.programError));
             }
-            p.deploymentInitial = runtime == RuntimeDesiredStatus.Paused ? "paused" : "running";
+            // Feldera's RuntimeDesiredStatus names
+            p.deploymentInitial = runtime.name();
             return changes.of(p).error(null)
                     .resourcesDesired(ResourcesDesiredStatus.Provisioned)
                     .runtimeDesired(runtime)

@@ -41,7 +41,7 @@ public class PipelineStatusView {
     @JsonProperty("storage_status") @Schema(required = true, description = "Storage status. The storage status can only transition when the resources status is Stopped.") public StorageStatus storageStatus;
     @JsonProperty("storage_status_details") @Schema(nullable = true) public JsonNode storageStatusDetails;
     @JsonProperty("deployment_id") @Schema(nullable = true) public UUID deploymentId;
-    @JsonProperty("deployment_initial") @Schema(nullable = true, enumeration = { "running", "paused" }) public String deploymentInitial;
+    @JsonProperty("deployment_initial") @Schema(nullable = true, enumeration = { "Running", "Paused" }) public String deploymentInitial;
     @JsonProperty("deployment_status") @Schema(required = true) public DeploymentStatus deploymentStatus;
     @JsonProperty("deployment_status_since") @Schema(required = true) public Instant deploymentStatusSince;
     @JsonProperty("deployment_desired_status") @Schema(required = true) public DeploymentDesiredStatus deploymentDesiredStatus;

@@ -353,8 +353,10 @@ public class Reconciler {
         return secs == null || secs.isNull() ? config.reconciler().provisioningTimeout() : Duration.ofSeconds(secs.asLong());
     }
 
+    /** Feldera's StorageStatusDetails (its checkpoints: a loader keeps none of Feldera's kind) plus the table Sluice loads. */
     public static Map<String, Object> storageDetails(String table, Long sizeBytes) {
         Map<String, Object> details = new LinkedHashMap<>();
+        details.put("checkpoints", java.util.List.of());
         details.put("table", table);
         details.put("size_bytes", sizeBytes);
         return details;

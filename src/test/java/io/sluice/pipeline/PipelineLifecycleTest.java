@@ -75,8 +75,8 @@ class PipelineLifecycleTest {
                 .body("$", hasKey("program_info"));
 
         JsonPath compiled = awaitPipeline(name, p -> "Success".equals(p.getString("program_status")));
-        assertEquals(table, compiled.getString("program_info.table"));
-        assertEquals(List.of("id"), compiled.getList("program_info.primary_key"));
+        assertEquals(table, compiled.getString("program_info.schema.inputs[0].name"));
+        assertEquals(List.of("id"), compiled.getList("program_info.schema.inputs[0].primary_key"));
 
         admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
         JsonPath running = awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
@@ -85,7 +85,7 @@ class PipelineLifecycleTest {
         assertEquals("Running", running.getString("deployment_status"));
         assertEquals("Running", running.getString("deployment_runtime_desired_status"));
         assertEquals("InUse", running.getString("storage_status"));
-        assertEquals("running", running.getString("deployment_initial"));
+        assertEquals("Running", running.getString("deployment_initial"));
         assertTrue(running.getString("deployment_id") != null);
         assertTrue(TestDatabase.tableExists("sluice_data", table), "target table created");
 
@@ -153,7 +153,7 @@ class PipelineLifecycleTest {
         admin().body(body(table)).put("/v0/pipelines/" + name).then().statusCode(201);
         admin().post("/v0/pipelines/" + name + "/start?initial=paused").then().statusCode(202);
         JsonPath paused = awaitPipeline(name, p -> "Paused".equals(p.getString("deployment_runtime_status")));
-        assertEquals("paused", paused.getString("deployment_initial"));
+        assertEquals("Paused", paused.getString("deployment_initial"));
         assertEquals("Paused", paused.getString("deployment_desired_status"));
         admin().post("/v0/pipelines/" + name + "/stop?force=true").then().statusCode(202);
         awaitPipeline(name, resources("Stopped"));

@@ -17,8 +17,7 @@ public final class ProgramInfo {
     static Map<String, Object> of(TableSpec table) {
         Map<String, Object> relation = new LinkedHashMap<>();
         relation.put("name", table.name());
-        // Sluice folds unquoted names to lower case and stores the folded name: as Feldera, case-insensitive.
-        relation.put("case_sensitive", false);
+        relation.put("case_sensitive", caseSensitive(table.name()));
         relation.put("fields", table.columns().stream().map(ProgramInfo::field).toList());
         relation.put("materialized", false);
         relation.put("properties", Map.of());
@@ -40,10 +39,18 @@ public final class ProgramInfo {
         return name == null || !name.isTextual() ? null : name.asText();
     }
 
+    /**
+     * Unquoted names are folded to lower case, so a name with an upper-case letter was quoted: case
+     * sensitive, as Feldera reports a quoted identifier. A quoted lower-case name means the same as unquoted.
+     */
+    private static boolean caseSensitive(String name) {
+        return !name.equals(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
     private static Map<String, Object> field(ColumnSpec column) {
         Map<String, Object> field = new LinkedHashMap<>();
         field.put("name", column.name());
-        field.put("case_sensitive", false);
+        field.put("case_sensitive", caseSensitive(column.name()));
         field.put("columntype", columnType(column));
         field.put("unused", false);
         return field;

@@ -59,16 +59,32 @@ class TableSpecTest {
     }
 
     @Test
-    void programInfoDescribesTheTableInSnakeCase() {
-        assertEquals(Map.of(
-                "table", "customers",
-                "columns", List.of(
-                        Map.of("name", "id", "type", "bigint", "nullable", false),
-                        Map.of("name", "Email", "type", "character varying(320)", "nullable", false),
-                        Map.of("name", "balance", "type", "numeric(12,2)", "nullable", true),
-                        Map.of("name", "joined", "type", "timestamp with time zone", "nullable", true)),
-                "primary_key", List.of("id")), CUSTOMERS.programInfo());
-        assertEquals(List.of("table", "columns", "primary_key"), List.copyOf(CUSTOMERS.programInfo().keySet()));
+    void programInfoDescribesTheTableAsFelderasInputRelation() {
+        Map<String, Object> info = CUSTOMERS.programInfo();
+        assertEquals(List.of("schema", "udf_stubs", "input_connectors", "output_connectors"), List.copyOf(info.keySet()));
+        Map<?, ?> schema = (Map<?, ?>) info.get("schema");
+        assertEquals(List.of(), schema.get("outputs"));
+        Map<?, ?> relation = (Map<?, ?>) ((List<?>) schema.get("inputs")).get(0);
+        assertEquals("customers", relation.get("name"));
+        assertEquals(false, relation.get("case_sensitive"));
+        assertEquals(false, relation.get("materialized"));
+        assertEquals(List.of("id"), relation.get("primary_key"));
+        List<?> fields = (List<?>) relation.get("fields");
+        assertEquals(Map.of("name", "id", "case_sensitive", false, "unused", false,
+                "columntype", type("BIGINT", false, null, null)), fields.get(0));
+        assertEquals(Map.of("name", "Email", "case_sensitive", true, "unused", false,
+                "columntype", type("VARCHAR", false, 320, null)), fields.get(1));
+        assertEquals(type("DECIMAL", true, 12, 2), ((Map<?, ?>) fields.get(2)).get("columntype"));
+        assertEquals(type("TIMESTAMP_TZ", true, 0, null), ((Map<?, ?>) fields.get(3)).get("columntype"));
+    }
+
+    private static Map<String, Object> type(String type, boolean nullable, Integer precision, Integer scale) {
+        Map<String, Object> columnType = new java.util.LinkedHashMap<>();
+        columnType.put("type", type);
+        columnType.put("nullable", nullable);
+        columnType.put("precision", precision);
+        columnType.put("scale", scale);
+        return columnType;
     }
 
     @Test
