@@ -51,6 +51,14 @@ class BadInputTest {
     }
 
     @Test
+    void theLogCaptureSeesAnErrorLine() {
+        org.jboss.logging.Logger.getLogger(BadInputTest.class).error("probe of the log capture");
+        assertTrue(log.lines().stream().anyMatch(l -> l.contains("probe of the log capture")), log.lines().toString());
+        log.close();
+        log = LogCapture.errors();
+    }
+
+    @Test
     void aNulInAnyPathParameterIs400() {
         String nul = "a%00b";
         List<String[]> requests = List.of(

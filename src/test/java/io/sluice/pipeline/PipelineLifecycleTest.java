@@ -297,7 +297,7 @@ class PipelineLifecycleTest {
                 .then().statusCode(200).extract().jsonPath().getList("$");
         Map<String, Object> inList = listed.stream().filter(p -> name.equals(p.get("name"))).findFirst().orElseThrow();
         assertEquals(status.keySet(), inList.keySet());
-        assertEquals(29, status.size(), "every status field of seed B2: " + status.keySet());
+        assertEquals(30, status.size(), "every status field of seed B2, and Feldera's tags: " + status.keySet());
         for (String key : status.keySet()) {
             assertTrue(full.containsKey(key), key + " also in selector=all");
             if (!key.endsWith("_details")) {

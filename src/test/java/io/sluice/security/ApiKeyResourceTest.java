@@ -139,13 +139,16 @@ class ApiKeyResourceTest {
                 .body("error_code", equalTo("InvalidField"))
                 .body("message", containsString("admin, editor, viewer"))
                 .body("details.field", equalTo("role"))
-                .body("details.allowed", equalTo(List.of("admin", "editor", "viewer")));
+                .body("details.allowed", equalTo(List.of("admin", "editor", "viewer", "read", "write")));
         TestAuth.asAdmin().contentType(ContentType.JSON).body(Map.of("role", "viewer")).post("/v0/api-keys")
                 .then().statusCode(400).body("error_code", equalTo("InvalidField")).body("details.field", equalTo("name"));
         TestAuth.asAdmin().contentType(ContentType.JSON).body(Map.of("name", "  ", "role", "viewer")).post("/v0/api-keys")
                 .then().statusCode(400).body("details.field", equalTo("name"));
-        TestAuth.asAdmin().contentType(ContentType.JSON).body(Map.of("name", unique("norole"))).post("/v0/api-keys")
-                .then().statusCode(400).body("details.field", equalTo("role"));
+        // no role: Feldera's default, read (viewer)
+        String noRole = unique("norole");
+        TestAuth.asAdmin().contentType(ContentType.JSON).body(Map.of("name", noRole)).post("/v0/api-keys")
+                .then().statusCode(201);
+        TestAuth.asAdmin().get("/v0/api-keys/" + noRole).then().statusCode(200).body("role", equalTo("viewer"));
         TestAuth.asAdmin().contentType(ContentType.JSON).body("{\"name\": ").post("/v0/api-keys")
                 .then().statusCode(400).body("error_code", notNullValue()).body("message", notNullValue());
         TestAuth.asAdmin().contentType(ContentType.JSON).post("/v0/api-keys")
