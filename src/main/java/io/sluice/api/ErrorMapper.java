@@ -1,9 +1,15 @@
 package io.sluice.api;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -105,6 +111,34 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response mismatchedJson(MismatchedInputException e) {
         return badJson(e);
+    }
+
+    /** Bean Validation of parameters and bodies: the first violation names the field, all are in details. */
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Map<String, Object>> violations = e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
+                .map(v -> Map.<String, Object>of("field", field(v), "message", v.getMessage()))
+                .toList();
+        if (violations.isEmpty()) {
+            return respond(400, new ApiError("Invalid request", "InvalidField", null));
+        }
+        Map<String, Object> first = violations.get(0);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("field", first.get("field"));
+        details.put("violations", violations);
+        return respond(400, new ApiError(first.get("field") + " " + first.get("message"), "InvalidField", details));
+    }
+
+    /** The parameter or property name: the last node of the path ("list.arg1" names no one, "size" does). */
+    private static String field(ConstraintViolation<?> violation) {
+        String name = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.PARAMETER || node.getKind() == ElementKind.PROPERTY) {
+                name = name == null || node.getKind() == ElementKind.PARAMETER ? node.getName() : name + "." + node.getName();
+            }
+        }
+        return name != null ? name : violation.getPropertyPath().toString();
     }
 
     @jakarta.inject.Inject

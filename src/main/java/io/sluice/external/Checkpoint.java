@@ -17,6 +17,7 @@ public record Checkpoint(
         @Schema(description = "SNAPSHOT_ID or TIMESTAMP; null if no onboarding has completed", nullable = true) Type checkpointType,
         @Schema(description = "The snapshot ID or timestamp value; null if no onboarding has completed", nullable = true) String checkpointValue) {
 
+    @Schema(name = "CheckpointType")
     public enum Type {
         SNAPSHOT_ID, TIMESTAMP
     }

@@ -16,8 +16,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
 import io.sluice.api.SluiceException;
@@ -32,9 +30,13 @@ public class TaskResource {
     @Inject
     ExternalTableSync sync;
 
+    /** Both fields may come as query parameters instead (Pinot's form), so neither is required in the body. */
     @Schema(name = "ScheduleTaskRequest")
-    public record ScheduleRequest(@Schema(required = true, description = "Always ExternalTableSyncTask") String taskType,
-            @Schema(required = true, description = "The table name, e.g. my_table", example = "orders") String tableName) {
+    public record ScheduleRequest(
+            @Schema(description = "The task type; required here or as the taskType query parameter",
+                    enumeration = { SyncTaskConfig.TASK_TYPE }) String taskType,
+            @Schema(description = "The table name; required here or as the tableName query parameter",
+                    example = "orders", maxLength = 255) String tableName) {
     }
 
     @POST
@@ -42,15 +44,15 @@ public class TaskResource {
     @Access(Role.EDITOR)
     @Operation(summary = "Manually trigger an onboarding run (JSON body, or taskType and tableName query parameters)",
             description = "A sync that is going is not started twice: the answer then names the task going.")
-    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = ScheduleRequest.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(example = "{\"ExternalTableSyncTask\": \"Task_ExternalTableSyncTask_1707500000000\"}",
             implementation = Map.class)))
     @APIResponse(responseCode = "400", description = "Missing or unknown taskType, missing tableName", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Table not found", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<Map<String, String>> schedule(@QueryParam("taskType") String taskTypeParam,
-            @QueryParam("tableName") String tableNameParam, JsonNode body) {
-        String taskType = firstOf(taskTypeParam, body, "taskType");
-        String tableName = firstOf(tableNameParam, body, "tableName");
+            @QueryParam("tableName") String tableNameParam,
+            @RequestBody(required = false) ScheduleRequest body) {
+        String taskType = firstOf(taskTypeParam, body == null ? null : body.taskType());
+        String tableName = firstOf(tableNameParam, body == null ? null : body.tableName());
         if (taskType == null) {
             throw SluiceException.invalidField("taskType", "taskType is required: ExternalTableSyncTask");
         }
@@ -64,11 +66,10 @@ public class TaskResource {
         return sync.trigger(tableName).map(task -> Map.of(SyncTaskConfig.TASK_TYPE, task));
     }
 
-    private static String firstOf(String param, JsonNode body, String field) {
+    private static String firstOf(String param, String field) {
         if (param != null && !param.isBlank()) {
             return param;
         }
-        JsonNode value = body == null ? null : body.get(field);
-        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+        return field == null || field.isBlank() ? null : field;
     }
 }

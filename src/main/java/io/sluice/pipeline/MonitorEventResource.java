@@ -131,7 +131,8 @@ public class MonitorEventResource {
     @Operation(summary = "Get one pipeline event", description = "event_id is an event's id, or 'latest'.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = MonitorEventView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<MonitorEventStatusView> get(@PathParam("pipeline_name") String name, @PathParam("event_id") String eventId,
+    public Uni<MonitorEventStatusView> get(@PathParam("pipeline_name") String name, @PathParam("event_id") @Parameter(description = "An event's id (a UUID), or latest",
+                    schema = @Schema(pattern = "^(latest|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")) String eventId,
             @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
         PipelineSelector s = PipelineResource.selector(selector, PipelineSelector.all);
         return PipelineService.require(name).<MonitorEvent>chain(p -> {

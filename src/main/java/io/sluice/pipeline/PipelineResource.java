@@ -122,6 +122,7 @@ public class PipelineResource {
     @Operation(summary = "Change some fields of a Stopped pipeline (a new name renames it)")
     @RequestBody(content = @Content(schema = @Schema(implementation = PipelineRequest.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PipelineView.class)))
+    @APIResponse(responseCode = "409", description = "The new name is taken (DuplicateName)", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<PipelineView> patch(@PathParam("pipeline_name") String name, ObjectNode patch) {
         return written(name, service.patch(name, RequestBodies.require(patch)))
                 .invoke(p -> statusCache.invalidate(p.name)).map(views::full);

@@ -1,5 +1,6 @@
 package io.sluice.run;
 
+import java.util.List;
 import java.util.UUID;
 
 import java.io.BufferedWriter;
@@ -11,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -21,6 +23,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -51,6 +55,8 @@ import io.sluice.security.Role;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     private static final String CSV = "text/csv";
+    /** Pages beyond this cannot exist (500 runs a page): page * size stays far from int overflow. */
+    private static final long MAX_PAGE = 1_000_000;
 
     @Inject
     RunService service;
@@ -74,8 +80,9 @@ public class RunResource {
     @GET
     @Access(Role.VIEWER)
     @Operation(summary = "List the pipeline's runs, newest first")
-    public Uni<RunViews.RunList> list(@PathParam("id") String id, @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("50") int size) {
+    public Uni<RunViews.RunList> list(@PathParam("id") String id,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         return service.list(id, page, size);
     }
 
@@ -83,6 +90,7 @@ public class RunResource {
     @Path("/{runId}")
     @Access(Role.VIEWER)
     @Operation(summary = "Get a run")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<RunViews.RunView> get(@PathParam("id") String id, @PathParam("runId") String runId) {
         return service.get(id, runId);
@@ -138,11 +146,11 @@ public class RunResource {
             @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)) })
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response errors(@PathParam("id") String id, @PathParam("runId") String runId,
-            @HeaderParam("Accept") String accept) {
+            @Context HttpHeaders headers) {
         // A worker thread writes the body as the cursor delivers rows: bounded memory whatever the count.
         UUID run = service.runIdOf(id, runId);
         long total = service.errorCount(run).await().indefinitely();
-        if (accept != null && accept.contains(CSV)) {
+        if (prefersCsv(headers.getAcceptableMediaTypes())) {
             StreamingOutput body = out -> write(out, "Row,Column,Value,Error\r\n", run, RunResource::csvLine, "");
             return Response.ok(body, "text/csv; charset=utf-8")
                     .header("Content-Disposition", "attachment; filename=\"pipeline-run-" + run + "-errors.csv\"")
@@ -151,6 +159,23 @@ public class RunResource {
         StreamingOutput body = out -> write(out, "{\"runId\":\"" + run + "\",\"total\":" + total + ",\"errors\":[",
                 run, new JsonElements(), "]}");
         return Response.ok(body, MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * CSV only when the client prefers it: generated clients send "application/json, text/csv" for an
+     * operation that has both, and expect JSON. The acceptable types come sorted by preference.
+     */
+    static boolean prefersCsv(List<MediaType> acceptable) {
+        MediaType csv = MediaType.valueOf(CSV);
+        for (MediaType type : acceptable) {
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return false;
+            }
+            if (type.isCompatible(csv)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void write(OutputStream out, String head, UUID run, Function<RunViews.RowErrorView, String> element,

@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
@@ -39,6 +42,8 @@ public class ConnectorResource {
 
     @POST
     @Operation(summary = "Create a connector")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = ConnectorView.class)))
+    @APIResponse(responseCode = "409", description = "A connector of this name exists (DuplicateName)")
     public Uni<Response> create(ConnectorRequest request) {
         return service.create(io.sluice.api.RequestBodies.require(request)).map(c -> Response.created(URI.create("api/v1/connectors/" + c.name().replace(" ", "%20")))
                 .entity(c).build());
@@ -47,6 +52,8 @@ public class ConnectorResource {
     @GET
     @Path("/{name}")
     @Operation(summary = "Get a connector")
+    @APIResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ConnectorView.class)))
+    @APIResponse(responseCode = "404", description = "No such connector (UnknownConnector)")
     public Uni<ConnectorView> get(@PathParam("name") String name) {
         return service.get(name);
     }
@@ -54,6 +61,8 @@ public class ConnectorResource {
     @PUT
     @Path("/{name}")
     @Operation(summary = "Replace a connector's configuration")
+    @APIResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ConnectorView.class)))
+    @APIResponse(responseCode = "404", description = "No such connector (UnknownConnector)")
     public Uni<ConnectorView> update(@PathParam("name") String name, ConnectorRequest request) {
         return service.update(name, io.sluice.api.RequestBodies.require(request));
     }
@@ -61,6 +70,9 @@ public class ConnectorResource {
     @DELETE
     @Path("/{name}")
     @Operation(summary = "Delete a connector (409 while a pipeline uses it)")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such connector (UnknownConnector)")
+    @APIResponse(responseCode = "409", description = "A pipeline uses the connector (ConnectorInUse)")
     public Uni<Response> delete(@PathParam("name") String name) {
         return service.delete(name).replaceWith(Response.noContent().build());
     }

@@ -44,7 +44,7 @@ import io.sluice.support.TestDatabase;
  * Iceberg tables written by the tests through Iceberg's own API (generic Parquet writer, appends
  * committed to a JDBC catalog in the test PostgreSQL), and helpers for the /tables face.
  */
-final class IcebergFixtures {
+public final class IcebergFixtures {
     static final Schema SCHEMA = new Schema(
             Types.NestedField.required(1, "id", Types.LongType.get()),
             Types.NestedField.optional(2, "customer", Types.StringType.get()),
@@ -101,7 +101,7 @@ final class IcebergFixtures {
     }
 
     /** Rows {@code from..to} as the bytes of a plain Parquet file (for raw S3 tables). */
-    static byte[] parquet(long from, long to) {
+    public static byte[] parquet(long from, long to) {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("rows-", ".parquet");
             try {

@@ -44,8 +44,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     public static final String ACCESS_KEY_ENV = "SLUICE_TEST_S3_ACCESS_KEY";
     public static final String SECRET_KEY_ENV = "SLUICE_TEST_S3_SECRET_KEY";
     public static final String WRONG_SECRET_ENV = "SLUICE_TEST_S3_WRONG_SECRET";
-    private static final String ENDPOINT = "sluice-test.s3.endpoint";
-    private static final String BASEDIR = "sluice-test.s3.basedir";
+    public static final String ENDPOINT = "sluice-test.s3.endpoint";
+    public static final String BASEDIR = "sluice-test.s3.basedir";
 
     private S3Proxy proxy;
     private Path basedir;

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "PipelineRequest")
 public record PipelineRequest(
-        @Schema(description = "Unique pipeline name (POST only; PUT takes it from the path)", example = "customers") String name,
+        @Schema(description = "Unique pipeline name (POST only; PUT takes it from the path)", example = "customers",
+                pattern = "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$", maxLength = 100) String name,
         @Schema(description = "Free text", example = "Daily customer import") String description,
         @Schema(description = "Free-form labels (Feldera's ClientMetadata); default none") List<String> tags,
         @JsonProperty("runtime_config") @Schema(description = "Runtime configuration; unspecified entries take their defaults") ObjectNode runtimeConfig,

@@ -18,6 +18,7 @@ public record ValidationRule(
         @Schema(description = "For enum: the allowed values") List<String> values,
         @Schema(description = "Error message recorded instead of the default") String message) {
 
+    @Schema(name = "ValidationRuleKind")
     public enum Kind {
         @JsonProperty("email") EMAIL,
         @JsonProperty("regex") REGEX,
