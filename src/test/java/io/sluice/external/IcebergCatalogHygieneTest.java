@@ -54,6 +54,11 @@ class IcebergCatalogHygieneTest {
     private Path warehouse;
     private Catalog owner;
 
+    /** The test PostgreSQL's owner password (the embedded server takes password logins only). */
+    private static String ownerPassword() {
+        return ConfigProvider.getConfig().getValue("quarkus.datasource.password", String.class);
+    }
+
     private String lakeUri() {
         String url = ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
         return "jdbc:" + url.substring(0, url.lastIndexOf('/') + 1) + database;
@@ -70,7 +75,7 @@ class IcebergCatalogHygieneTest {
         TestDatabase.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + READER + "') THEN CREATE ROLE "
                 + READER + " LOGIN; END IF; END $$");
         TestDatabase.execute("ALTER ROLE " + READER + " PASSWORD '" + password() + "'");
-        try (Connection c = DriverManager.getConnection(lakeUri() + "?user=postgres"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(lakeUri() + "?user=postgres&password=" + ownerPassword()); Statement s = c.createStatement()) {
             // the V0 layout, as PyIceberg <= 0.11 creates it
             s.execute("CREATE TABLE iceberg_tables (catalog_name VARCHAR(255) NOT NULL, table_namespace VARCHAR(255) NOT NULL,"
                     + " table_name VARCHAR(255) NOT NULL, metadata_location VARCHAR(1000), previous_metadata_location VARCHAR(1000),"
@@ -80,13 +85,13 @@ class IcebergCatalogHygieneTest {
         }
         Map<String, String> props = new HashMap<>();
         props.put(CatalogUtil.ICEBERG_CATALOG_TYPE, "jdbc");
-        props.put(CatalogProperties.URI, lakeUri() + "?user=postgres");
+        props.put(CatalogProperties.URI, lakeUri() + "?user=postgres&password=" + ownerPassword());
         props.put(CatalogProperties.WAREHOUSE_LOCATION, "file:" + warehouse);
         props.put("jdbc.schema-version", "V0");
         props.put("jdbc.init-catalog-tables", "false");
         props.put(CatalogProperties.FILE_IO_IMPL, SluiceFileIO.class.getName());
         owner = IcebergFixtures.catalog(CATALOG, props);
-        try (Connection c = DriverManager.getConnection(lakeUri() + "?user=postgres"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(lakeUri() + "?user=postgres&password=" + ownerPassword()); Statement s = c.createStatement()) {
             s.execute("GRANT CONNECT ON DATABASE " + database + " TO " + READER);
             s.execute("GRANT USAGE ON SCHEMA public TO " + READER);
             s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + READER);
@@ -201,7 +206,7 @@ class IcebergCatalogHygieneTest {
 
     private List<String> strings(String sql) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(lakeUri() + "?user=postgres"); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(lakeUri() + "?user=postgres&password=" + ownerPassword()); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));

@@ -58,6 +58,9 @@ public final class IcebergFixtures {
     private IcebergFixtures() {
     }
 
+    /** Names the test PostgreSQL's password for table configs (application.properties, %test). */
+    static final String TEST_PASSWORD_VARIABLE = "SLUICE_TEST_S3_POSTGRES_PASSWORD";
+
     static String jdbcUri() {
         return "jdbc:" + ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
     }
@@ -185,7 +188,10 @@ public final class IcebergFixtures {
         Map<String, String> task = new HashMap<>();
         task.put("catalogType", "jdbc");
         task.put("catalog.name", catalogName);
-        task.put("catalog.uri", jdbcUri());
+        // What a table config holds: the URI without credentials, the password by variable name.
+        task.put("catalog.uri", jdbcUri().replaceFirst("\\?.*$", ""));
+        task.put("catalog.jdbc.user", "postgres");
+        task.put("catalog.jdbc.password-env", TEST_PASSWORD_VARIABLE);
         task.put("catalog.warehouse", warehouse);
         task.put("icebergTable", icebergTable);
         task.put("schedule", "0 */30 * * * ?");

@@ -60,6 +60,8 @@ class IcebergLakeOnS3IT {
     private String baseUri;
     private Path log;
 
+    private static final String PG_PASSWORD = "it-" + java.util.UUID.randomUUID();
+
     @BeforeEach
     void start() throws Exception {
         Path build = Path.of(System.getProperty("sluice.it.build-dir", "target")).toAbsolutePath();
@@ -82,6 +84,13 @@ class IcebergLakeOnS3IT {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("SLUICE_S3_IT_ACCESS_KEY", s3.get(S3ProxyResource.ACCESS_KEY_ENV));
         env.put("SLUICE_S3_IT_SECRET_KEY", s3.get(S3ProxyResource.SECRET_KEY_ENV));
+        // The embedded PostgreSQL (which also holds the lake's catalog here) takes the password of a
+        // password file written before its first start; the table config names it by variable.
+        Path data = Files.createDirectories(work.resolve("data"));
+        Files.writeString(data.resolve("postgres.password"), PG_PASSWORD + "\n");
+        Files.setPosixFilePermissions(data.resolve("postgres.password"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        env.put("SLUICE_S3_IT_PG_PASSWORD", PG_PASSWORD);
         sluice = builder.start();
         baseUri = "http://127.0.0.1:" + port;
         try {
@@ -131,7 +140,7 @@ class IcebergLakeOnS3IT {
     private Catalog writer(String name) throws IOException {
         Map<String, String> props = new HashMap<>(s3Settings());
         props.put(CatalogUtil.ICEBERG_CATALOG_TYPE, "jdbc");
-        props.put(CatalogProperties.URI, postgres() + "?user=postgres");
+        props.put(CatalogProperties.URI, postgres() + "?user=postgres&password=" + PG_PASSWORD);
         props.put(CatalogProperties.WAREHOUSE_LOCATION, WAREHOUSE);
         props.put("jdbc.schema-version", "V1");
         props.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
@@ -155,7 +164,9 @@ class IcebergLakeOnS3IT {
             Map<String, String> task = new HashMap<>();
             task.put("catalogType", "jdbc");
             task.put("catalog.name", "lake");
-            task.put("catalog.uri", postgres() + "?user=postgres");
+            task.put("catalog.uri", postgres());
+            task.put("catalog.jdbc.user", "postgres");
+            task.put("catalog.jdbc.password-env", "SLUICE_S3_IT_PG_PASSWORD");
             task.put("catalog.warehouse", WAREHOUSE);
             task.put("connector", "lake");
             task.put("icebergTable", "sales.orders");
@@ -199,7 +210,7 @@ class IcebergLakeOnS3IT {
     }
 
     private long count(String table) throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres() + "?user=postgres"); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(postgres() + "?user=postgres&password=" + PG_PASSWORD); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT id) FROM sluice_data.\"" + table + "\"")) {
             rs.next();
             assertEquals(rs.getLong(1), rs.getLong(2), "no row twice");

@@ -21,19 +21,19 @@ class TableSpecTest {
     void createTableSqlQuotesEveryIdentifier() {
         assertEquals("CREATE TABLE IF NOT EXISTS \"sluice\".\"customers\" (\"id\" bigint NOT NULL,"
                 + " \"Email\" character varying(320) NOT NULL, \"balance\" numeric(12,2),"
-                + " \"joined\" timestamp with time zone, PRIMARY KEY (\"id\"))", CUSTOMERS.createTableSql("sluice"));
+                + " \"joined\" timestamp with time zone, \"_sluice_file_id\" bigint, \"_sluice_row\" bigint, PRIMARY KEY (\"id\"))", CUSTOMERS.createTableSql("sluice"));
     }
 
     @Test
     void createTableSqlWithoutKeyHasNoKeyClause() {
-        assertEquals("CREATE TABLE IF NOT EXISTS \"s\".\"t\" (\"a\" integer)",
+        assertEquals("CREATE TABLE IF NOT EXISTS \"s\".\"t\" (\"a\" integer, \"_sluice_file_id\" bigint, \"_sluice_row\" bigint)",
                 Compile.ok("CREATE TABLE t (a INT)").createTableSql("s"));
     }
 
     @Test
     void createTableSqlListsCompositeKeyInOrder() {
         assertEquals("CREATE TABLE IF NOT EXISTS \"s\".\"t\" (\"a\" integer NOT NULL, \"b\" text NOT NULL,"
-                        + " PRIMARY KEY (\"b\", \"a\"))",
+                        + " \"_sluice_file_id\" bigint, \"_sluice_row\" bigint, PRIMARY KEY (\"b\", \"a\"))",
                 Compile.ok("CREATE TABLE t (a INT, b TEXT, PRIMARY KEY (b, a))").createTableSql("s"));
     }
 
@@ -55,7 +55,7 @@ class TableSpecTest {
     @Test
     void createTableSqlQuotesTheSchemaToo() {
         TableSpec table = new TableSpec("t", List.of(new ColumnSpec("a", PgType.of(PgType.Kind.TEXT), false)), List.of());
-        assertEquals("CREATE TABLE IF NOT EXISTS \"we\"\"ird\".\"t\" (\"a\" text)", table.createTableSql("we\"ird"));
+        assertEquals("CREATE TABLE IF NOT EXISTS \"we\"\"ird\".\"t\" (\"a\" text, \"_sluice_file_id\" bigint, \"_sluice_row\" bigint)", table.createTableSql("we\"ird"));
     }
 
     @Test
