@@ -93,7 +93,7 @@ public class CatalogSecrets {
         }
         String value = System.getenv(name);
         if (value == null || value.isEmpty()) {
-            value = Optional.ofNullable(properties.getConfigValue(name).getRawValue()).orElse("");
+            value = Optional.ofNullable(properties.getConfigValue(name).getValue()).orElse("");
         }
         if (value.isEmpty()) {
             throw SluiceException.badRequest("CatalogSecretMissing", "Environment variable " + name + " (catalog." + property
