@@ -133,7 +133,7 @@ class GeneratedClientIT {
                 .loadStrategy(io.sluice.client.model.LoadStrategy.UPSERT)
                 .validation(Map.of("email", List.of(new ValidationRule().rule(ValidationRuleKind.EMAIL)))));
         pipelines.postPipelineStart("customers", null, null);
-        PipelineInfo provisioned = await(() -> pipelines.getPipeline("customers", null),
+        PipelineInfo provisioned = await(() -> pipelines.getPipeline("customers", null, null, null),
                 p -> p.getProgramStatus() == ProgramStatus.SUCCESS
                         && p.getDeploymentResourcesStatus() == ResourcesStatus.PROVISIONED);
         String pipelineId = provisioned.getId().toString();
@@ -143,7 +143,7 @@ class GeneratedClientIT {
         PipelineRun ended = await(() -> runs.getRun(pipelineId, run.getId().toString()),
                 r -> r.getStatus() != RunStatus.PENDING && r.getStatus() != RunStatus.RUNNING);
         assertEquals(RunStatus.COMPLETED_WITH_ERRORS, ended.getStatus(), String.valueOf(ended));
-        RunProgress progress = runs.getRunProgress(pipelineId, run.getId().toString());
+        RunProgress progress = runs.getRunProgress(pipelineId, run.getId().toString(), null, null);
         assertEquals(3L, progress.getTotalRows());
         assertEquals(1L, progress.getFailedRows());
         RunErrors errors = runs.getRunErrors(pipelineId, run.getId().toString());
@@ -171,16 +171,16 @@ class GeneratedClientIT {
         assertEquals("orders", table.getTableName());
         tables.scheduleTask(null, null, new ScheduleTaskRequest().taskType(ScheduleTaskRequest.TaskTypeEnum.EXTERNAL_TABLE_SYNC_TASK)
                 .tableName("orders"));
-        ExternalTableWatcherStatus synced = await(() -> tables.getExternalTableStatus("orders_OFFLINE"),
+        ExternalTableWatcherStatus synced = await(() -> tables.getExternalTableStatus("orders_OFFLINE", null, null),
                 s -> s.getStatus() == WatcherState.COMPLETED || s.getStatus() == WatcherState.FAILED);
         assertEquals(WatcherState.COMPLETED, synced.getStatus(), String.valueOf(synced));
         assertEquals(1, synced.getFilesDiscovered());
         assertTrue(tables.listTables().getTables().contains("orders"));
 
         // 7. Status: the pipeline's, and its history
-        PipelineInfo status = pipelines.getPipeline("customers", "status");
+        PipelineInfo status = pipelines.getPipeline("customers", "status", null, null);
         assertNotNull(status.getDeploymentStatus());
-        List<PipelineMonitorEvent> events = pipelines.listPipelineEvents("customers", null);
+        List<PipelineMonitorEvent> events = pipelines.listPipelineEvents("customers", null, null, null);
         assertTrue(!events.isEmpty(), "the pipeline's history");
     }
 

@@ -73,7 +73,9 @@ public class MonitorEventResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Stream pipeline events (Server-Sent Events)", description = "Each event as an SSE 'event' named "
+    // Hidden from the OpenAPI document: it shares path and verb with the JSON operation, whose
+    // description tells of the stream (Accept: text/event-stream); generators allow one operation per pair.
+    @Operation(hidden = true, summary = "Stream pipeline events (Server-Sent Events)", description = "Each event as an SSE 'event' named "
             + "'event' with the event's id; starts with the latest event, or with those after Last-Event-ID.")
     public Multi<OutboundSseEvent> stream(@PathParam("pipeline_name") String name,
             @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector,

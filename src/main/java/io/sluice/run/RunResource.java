@@ -119,7 +119,9 @@ public class RunResource {
     @Path("/{runId}/progress")
     @Access(Role.VIEWER)
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Stream the progress of a run (Server-Sent Events)", description = "The progress now, then after each change, "
+    // Hidden from the OpenAPI document: it shares path and verb with the JSON operation, whose
+    // description tells of the stream (Accept: text/event-stream); generators allow one operation per pair.
+    @Operation(hidden = true, summary = "Stream the progress of a run (Server-Sent Events)", description = "The progress now, then after each change, "
             + "as SSE events named 'progress' (id: the ETag); the stream ends after the finished run's progress.")
     public Multi<OutboundSseEvent> progressStream(@PathParam("id") String id, @PathParam("runId") String runId,
             @Context Sse sse) {
