@@ -83,7 +83,7 @@ class RunCrashRecoveryIT {
                 .post("/api/v1/connectors").then().statusCode(201);
         String append = pipeline(first, "crash_append", "crash_t", "big/", "append", 2);
         String replace = pipeline(first, "crash_replace", "crash_r", "small/", "replace", 1);
-        String stopped = pipeline(first, "stop_append", "stop_t", "big/", "upsert", 1);
+        String stopped = pipeline(first, "stop_append", "stop_t", "big/", "append", 1);
         String appendRun = first.api().post(append).then().statusCode(201).extract().path("id");
         first.api().post(append).then().statusCode(409).body("error_code", equalTo("RunInProgress"));
         String replaceRun = first.api().post(replace).then().statusCode(201).extract().path("id");
