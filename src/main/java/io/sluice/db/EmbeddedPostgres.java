@@ -171,7 +171,10 @@ public final class EmbeddedPostgres {
                 Path binaries = pgData.getParent().resolve("postgres-bin");
                 Files.createDirectories(binaries);
                 long started = System.nanoTime();
+                // No zonky shutdown hook: it would stop PostgreSQL at once on SIGTERM, while runs still
+                // commit their last batch and mark themselves interrupted; ours waits for the application.
                 var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                        .setRegisterShutdownHook(false)
                         .setDataDirectory(pgData)
                         .setCleanDataDirectory(false)
                         .setOverrideWorkingDirectory(binaries.toFile())

@@ -110,6 +110,7 @@ class RunCrashRecoveryIT {
         phase("runs marked failed, " + committed + " rows committed by the append run");
         assertTrue(committed >= 10_000 && committed < total, "rows committed before the kill: " + committed);
 
+        String stopRun;
         try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort(data)
                 + "/postgres", "postgres", java.nio.file.Files.readString(data.resolve("postgres.password")).strip())) {
             // The killed replace run showed nothing, and left no staging table behind.
@@ -141,17 +142,24 @@ class RunCrashRecoveryIT {
 
             // SIGTERM mid-run: the run is marked interrupted by the stopping process itself (not 30 s
             // later), and resumed by the next one.
-            String stopRun = second.api().post(stopped).then().statusCode(201).extract().path("id");
+            stopRun = second.api().post(stopped).then().statusCode(201).extract().path("id");
             second.await(Duration.ofSeconds(60), stopped + stopRun + "/progress", p -> p.getLong("processedRows") >= 10_000 || ended(p));
             second.stop();
             phase("second process stopped (SIGTERM)");
+        } catch (AssertionError | SQLException | RuntimeException e) {
+            processes.forEach(Sluice::printLog);
+            throw e;
+        }
+
+        Sluice third = start(data, 3);
+        phase("third process ready");
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgresPort(data)
+                + "/postgres", "postgres", java.nio.file.Files.readString(data.resolve("postgres.password")).strip())) {
             assertEquals(1, count(db, "SELECT count(*) FROM sluice.run WHERE id = '" + stopRun
                     + "' AND status = 'failed' AND interrupted"), "the stopping process marked its run interrupted");
-            long beforeStop = count(db, "SELECT count(*) FROM sluice_data.stop_t");
-            assertTrue(beforeStop >= 10_000 && beforeStop < total - invalid, "committed before SIGTERM: " + beforeStop);
-
-            Sluice third = start(data, 3);
-            phase("third process ready");
+            JsonPath interrupted = third.api().get(stopped + stopRun).then().statusCode(200).extract().jsonPath();
+            long beforeStop = interrupted.getLong("processedRows");
+            assertTrue(beforeStop >= 10_000 && beforeStop < total, "committed before SIGTERM: " + interrupted.prettify());
             JsonPath resumed = awaitResumed(third, stopped, stopRun);
             assertEquals("completed_with_errors", resumed.getString("status"), resumed.prettify());
             assertEquals(total - invalid, count(db, "SELECT count(*) FROM sluice_data.stop_t"));
