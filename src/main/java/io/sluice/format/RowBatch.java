@@ -14,8 +14,8 @@ import io.sluice.pipeline.program.TableSpec;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Rows of a {@link TableSpec} held column by column, in the typed arrays the Vert.x PostgreSQL client
- * binds as array parameters, for {@code INSERT INTO t SELECT * FROM unnest($1::bigint[], $2::text[], ...)}.
+ * Rows of a {@link TableSpec} held column by column, in typed arrays: what the run engine's COPY
+ * writer ({@code io.sluice.load.CopyLoad}) encodes, and what the Vert.x client can bind as array parameters.
  * Reused between reads: once {@link RowReader#read} refills it, arrays handed out before hold the new rows.
  *
  * <p>Java types per column: {@code Long[]} bigint, {@code Integer[]} integer, {@code Short[]} smallint,
