@@ -1,7 +1,9 @@
 package io.sluice.live;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,10 +20,11 @@ import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * PostgreSQL's change notifications for live status: one connection LISTENing to the channels the
+ * PostgreSQL's change notifications: one connection per replica LISTENing to the channels the
  * triggers of migrations V3 (pipelines) and V10 (runs, monitor events) notify, whichever replica
- * committed the change. Reopened every second while it is down; waiting requests then rely on
- * their {@link LiveConfig#recheckInterval() re-check}.
+ * committed the change, for live status and for the pipeline status cache. Reopened every second
+ * while it is down; waiting requests then rely on their {@link LiveConfig#recheckInterval() re-check},
+ * and the status cache is distrusted ({@link #onListening}).
  */
 @ApplicationScoped
 public class ChangeFeed {
@@ -41,6 +44,7 @@ public class ChangeFeed {
     Vertx vertx;
 
     private final BroadcastProcessor<Change> changes = BroadcastProcessor.create();
+    private final List<Consumer<Boolean>> listeningListeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private volatile PgConnection connection;
     private boolean warned;
@@ -58,6 +62,27 @@ public class ChangeFeed {
         if (c != null) {
             c.closeAndForget();
         }
+    }
+
+    /** A hot stream with the key of each committed change on {@code channel} from now on. */
+    public Multi<String> changes(String channel) {
+        return changes.filter(c -> c.channel().equals(channel)).map(Change::key);
+    }
+
+    /**
+     * Tells {@code listener} {@code true} whenever the feed listens (again; at once if it does now),
+     * {@code false} whenever it stops: changes committed meanwhile are missed.
+     */
+    public void onListening(Consumer<Boolean> listener) {
+        listeningListeners.add(listener);
+        if (connection != null) {
+            listener.accept(true);
+        }
+    }
+
+    /** Whether the feed's connection is listening now. */
+    public boolean listening() {
+        return connection != null;
     }
 
     /** A hot stream with an item for each committed change of {@code key} on {@code channel} from now on. */
@@ -79,8 +104,9 @@ public class ChangeFeed {
                     return;
                 }
                 connection = pg;
+                listeningListeners.forEach(l -> l.accept(true));
                 if (warned) {
-                    LOG.info("Listening to changes for live status again");
+                    LOG.info("Listening to changes again (live status, status cache)");
                     warned = false;
                 }
             }, failure -> {
@@ -97,11 +123,13 @@ public class ChangeFeed {
         if (pg != null && connection == pg) {
             connection = null;
         }
+        listeningListeners.forEach(l -> l.accept(false));
         if (stopping) {
             return;
         }
         if (!warned) {
-            LOG.warnf("Not listening to changes for live status (%s); waiting requests re-check on a timer, retrying every second", why);
+            LOG.warnf("Not listening to changes (%s): waiting requests re-check on a timer, status reads bypass the cache;"
+                    + " retrying every second", why);
             warned = true;
         }
         vertx.setTimer(RETRY_MS, t -> listen());

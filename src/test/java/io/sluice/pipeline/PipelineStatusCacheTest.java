@@ -103,8 +103,8 @@ class PipelineStatusCacheTest {
         statusDescription(name, "first");
         assertTrue(cache.holds(name));
 
-        TestDatabase.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN "
-                + PipelineChangeListener.CHANNEL + "'");
+        TestDatabase.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
+                + PipelineChangeListener.CHANNEL + "%'");
         await("the cache is distrusted", () -> !cache.trusted());
         assertFalse(cache.holds(name), "nothing kept while notifications may be missed");
 
