@@ -32,8 +32,15 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response sluice(SluiceException e) {
-        return respond(e.status(), e.toBody());
+        Response answer = respond(e.status(), e.toBody());
+        if (e.status() == 503) {
+            answer.getHeaders().putSingle(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return answer;
     }
+
+    /** What a client should wait before trying again while PostgreSQL is unreachable (it restarts in seconds). */
+    static final String RETRY_AFTER_SECONDS = "5";
 
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
@@ -190,6 +197,11 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (io.sluice.db.ConnectionFailures.isConnectionFailure(e)) {
+            LOG.warnf("Answered 503: PostgreSQL is unreachable (%s)", e.getMessage());
+            return sluice(new SluiceException(503, "DatabaseUnavailable",
+                    "The database is unreachable right now; try again in a few seconds"));
+        }
         String reference = java.util.UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error (reference %s)", reference);
         return respond(500, new ApiError("Internal error; see the server log for reference " + reference,

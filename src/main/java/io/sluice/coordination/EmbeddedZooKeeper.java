@@ -61,6 +61,14 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      * @throws IllegalStateException when the directory is in use or the server cannot start
      */
     public static EmbeddedZooKeeper start(Path baseDir) {
+        return start(baseDir, 0);
+    }
+
+    /**
+     * As {@link #start(Path)}, on {@code fixedPort} (0: a free one), so that a server restarted
+     * on the same data keeps its address for the clients that reconnect to it.
+     */
+    public static EmbeddedZooKeeper start(Path baseDir, int fixedPort) {
         Path base = baseDir.toAbsolutePath().normalize();
         Path data = base.resolve("data");
         FileChannel channel = null;
@@ -75,7 +83,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                         + " is in use by another process (is another Sluice using this data directory?)");
             }
             purgeOldFiles(data);
-            return startWithRetries(base, data, channel, lock);
+            return startWithRetries(base, data, channel, lock, fixedPort);
         } catch (IOException e) {
             release(channel, lock);
             throw new IllegalStateException("Embedded ZooKeeper could not start in " + base, e);
@@ -114,10 +122,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         }
     }
 
-    private static EmbeddedZooKeeper startWithRetries(Path base, Path data, FileChannel channel, FileLock lock) {
+    private static EmbeddedZooKeeper startWithRetries(Path base, Path data, FileChannel channel, FileLock lock, int fixedPort) {
         Exception last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = freeLoopbackPort();
+            int port = fixedPort > 0 ? fixedPort : freeLoopbackPort();
             ZooKeeperServerEmbedded server = null;
             long started = System.nanoTime();
             try {

@@ -56,14 +56,14 @@ final class LoadConnection implements AutoCloseable {
         }
     }
 
-    long queryLong(String sql, Object... params) throws SQLException {
+    /** The first column of the first row, or null when there is no row. */
+    Long queryNullableLong(String sql, Object... params) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
             try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                return rs.next() ? rs.getLong(1) : null;
             }
         }
     }

@@ -73,8 +73,13 @@ class PartitionLoader {
                 loaded.primaryKey().stream().map(TableSpec::quote).toList(), job.upsert(), runStartXid);
     }
 
-    void load(RunJob job, RunStore.Partition part, Target target, Shared shared) throws Exception {
-        await(store.partitionStatus(job.runId(), part.index(), "running"));
+    /**
+     * Loads the partition's pieces from where they stand (the ledger's checkpoints; for replace
+     * runs, the partition's own) under {@code claim}: every transaction checks the claim, so a
+     * replica whose lease was taken over commits nothing more ({@link ClaimLost}).
+     */
+    void load(RunJob job, RunStore.Partition part, Target target, Shared shared, ClaimStore.PartitionClaim claim)
+            throws Exception {
         RowBatch[] batches = { new RowBatch(job.table(), config.batchSize()), new RowBatch(job.table(), config.batchSize()) };
         try (LoadConnection tx = new LoadConnection(copies.open())) {
             for (int f = part.fileIndex(); f < part.files().size(); f++) {
@@ -86,12 +91,14 @@ class PartitionLoader {
                         continue; // another run finished it (or the file's segment was replaced since)
                     }
                     from = piece.oneTransaction() ? 0 : checkpoint.consumed();
+                } else if (f == part.fileIndex() && !piece.oneTransaction()) {
+                    from = part.fileRow(); // committed to the staging table before a takeover
                 }
                 try {
                     if (piece.oneTransaction()) {
-                        loadAtOnce(tx, job, part.index(), f, piece, target, batches[0], shared);
+                        loadAtOnce(tx, job, claim, f, piece, target, batches[0], shared);
                     } else {
-                        loadInBatches(tx, job, part.index(), f, piece, from, target, batches, shared);
+                        loadInBatches(tx, job, claim, f, piece, from, target, batches, shared);
                     }
                 } catch (Exception e) {
                     tx.rollback();
@@ -99,15 +106,14 @@ class PartitionLoader {
                 }
             }
         }
-        await(store.partitionStatus(job.runId(), part.index(), "completed"));
     }
 
     /**
      * Batch by batch, each committed with its checkpoint; the reader parses batch n+1 while batch n
      * commits (commits stay in order, one at a time, on the partition's connection).
      */
-    private void loadInBatches(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, long from,
-            Target target, RowBatch[] batches, Shared shared) throws Exception {
+    private void loadInBatches(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
+            long from, Target target, RowBatch[] batches, Shared shared) throws Exception {
         if (from > 0) {
             runs.log(job.runId(), "load", "Resumed " + describe(piece) + " after row " + (firstRow(piece) + from)
                     + " (rows up to it were committed before)").await().indefinitely();
@@ -130,7 +136,7 @@ class PartitionLoader {
                 stopIfAsked(shared);
                 if (read > 0 || !errors.isEmpty() || consumed > committed) {
                     long done = consumed - committed;
-                    pending = threads.submit(() -> commitBatch(tx, job, partition, fileIndex, piece, target, batch, errors,
+                    pending = threads.submit(() -> commitBatch(tx, job, claim, fileIndex, piece, target, batch, errors,
                             consumed, done));
                     committed = consumed;
                     current ^= 1;
@@ -157,14 +163,14 @@ class PartitionLoader {
         if (!job.replace()) {
             ledger.completePart(tx, piece.segmentId(), piece.partKey());
         }
-        store.advancePartition(tx, job.runId(), partition, 0, fileIndex + 1);
+        store.advancePartition(tx, claim, 0, fileIndex + 1, 0, config.heartbeatTimeout());
         tx.commit();
         metrics.bytesRead(job.pipelineName(), piece.bytes());
     }
 
     /** One batch: rows, errors, checkpoint and counters, committed together. Returns the run's failed rows. */
-    private long commitBatch(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
-            RowBatch batch, List<RowError> errors, long consumed, long done) throws SQLException {
+    private long commitBatch(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
+            Target target, RowBatch batch, List<RowError> errors, long consumed, long done) throws SQLException {
         try {
             long[] written = writeRows(tx, target, piece, batch);
             long failed = failedRows(errors);
@@ -172,7 +178,7 @@ class PartitionLoader {
             if (!job.replace()) {
                 ledger.advance(tx, piece.segmentId(), piece.partKey(), consumed, done, failed, job.runId());
             }
-            store.advancePartition(tx, job.runId(), partition, done, fileIndex);
+            store.advancePartition(tx, claim, done, fileIndex, consumed, config.heartbeatTimeout());
             long runFailed = store.count(tx, job.runId(), done, failed, written[0] + written[1]);
             tx.commit();
             metrics.batchCommitted(job.pipelineName(), done, failed, written[0] + written[1]);
@@ -187,8 +193,8 @@ class PartitionLoader {
      * Every row of the piece in one transaction: the rows it replaces leave the table in it too, so
      * readers see the earlier version or this one, never both and never neither.
      */
-    private void loadAtOnce(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
-            RowBatch batch, Shared shared) throws Exception {
+    private void loadAtOnce(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
+            Target target, RowBatch batch, Shared shared) throws Exception {
         long processed = 0;
         long failed = 0;
         long skipped = 0;
@@ -219,7 +225,7 @@ class PartitionLoader {
             requireUnchanged(job, piece);
             ledger.advance(tx, piece.segmentId(), piece.partKey(), processed, processed, failed, job.runId());
             ledger.completePart(tx, piece.segmentId(), piece.partKey());
-            store.advancePartition(tx, job.runId(), partition, processed, fileIndex + 1);
+            store.advancePartition(tx, claim, processed, fileIndex + 1, 0, config.heartbeatTimeout());
             store.count(tx, job.runId(), processed, failed, skipped);
             tx.commit();
             metrics.batchCommitted(job.pipelineName(), processed, failed, skipped);
@@ -359,5 +365,15 @@ class PartitionLoader {
 
     private static <T> T await(Uni<T> uni) {
         return uni.await().indefinitely();
+    }
+
+    /**
+     * The partition's lease is another claim's now (this replica froze, or lost PostgreSQL, past its
+     * lease, and another replica took the partition over): this claim's transaction was rolled back.
+     */
+    static final class ClaimLost extends RuntimeException {
+        ClaimLost(ClaimStore.PartitionClaim claim) {
+            super("Partition " + claim.index() + " of run " + claim.runId() + " was taken over by another replica");
+        }
     }
 }

@@ -12,9 +12,36 @@ public interface RunConfig {
     @WithDefault("10000")
     int batchSize();
 
-    /** A pending or running run whose replica gave no sign of life for this long is marked failed and interrupted (then resumed). */
-    @WithDefault("30s")
+    /**
+     * The lease of a run's coordinator and of each partition's loader: renewed every 2 s by the
+     * replica holding it; one not renewed for this long (its replica died, froze, or lost PostgreSQL)
+     * is taken over by another replica, which goes on from the checkpoints.
+     */
+    @WithDefault("10s")
     Duration heartbeatTimeout();
+
+    /** Runs this replica coordinates at once (planning, counting rows, waiting for partitions); further runs wait, pending. */
+    @WithDefault("8")
+    int maxRuns();
+
+    /** Partitions this replica loads at once, of any runs; more wait for a free slot here or on another replica. */
+    @WithDefault("4")
+    int maxPartitions();
+
+    /**
+     * A replica takes at most its share of one run's partitions (partitions / live replicas) during
+     * this long after the run started loading, so they spread over the replicas; then any replica
+     * with room takes the rest.
+     */
+    @WithDefault("3s")
+    Duration spreadWait();
+
+    /**
+     * While PostgreSQL is unreachable, a partition tries again on a ladder of pauses (1, 2, 4, 8, 15,
+     * then every 30 s) and goes on from its checkpoint; it fails (resumed later) only after this long.
+     */
+    @WithDefault("5m")
+    Duration outageLimit();
 
     /**
      * When a CSV run has more partitions than files, files are cut into byte ranges (at record

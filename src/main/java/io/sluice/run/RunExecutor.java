@@ -8,22 +8,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.sluice.SluiceConfig;
+import io.sluice.db.ConnectionFailures;
 import io.sluice.format.Formats;
 import io.sluice.pipeline.TargetTables;
 import io.sluice.pipeline.spec.SourceFormat;
@@ -32,9 +25,12 @@ import io.sluice.source.SourceFile;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * Executes runs: has the run planned ({@link RunPlanWriter}), counts rows, loads the partitions in
- * parallel ({@link PartitionLoader}), for replace swaps the loaded staging table in, and ends the run.
- * Blocking work runs on the run threads.
+ * Coordinates a run this replica claimed ({@link RunClaimer}): has it planned ({@link RunPlanWriter})
+ * and its rows counted, lets its partitions be claimed by any replica, waits for them, for replace
+ * swaps the loaded staging table in, and ends the run. Each step that writes the run's state checks
+ * the coordinator's generation, so a coordinator whose lease another replica took writes nothing
+ * more. A coordination taken over after planning just waits for the partitions. Blocking work runs
+ * on the run threads.
  */
 @ApplicationScoped
 public class RunExecutor {
@@ -49,128 +45,166 @@ public class RunExecutor {
     @Inject
     RunConfig config;
     @Inject
-    SluiceConfig sluice;
-    @Inject
     RunService runs;
     @Inject
     RunStore store;
     @Inject
-    FileLedger ledger;
+    ClaimStore claims;
     @Inject
-    PartitionLoader loader;
+    FileLedger ledger;
     @Inject
     RunPlanWriter plans;
     @Inject
     jakarta.enterprise.event.Event<RunFinished> finished;
     @Inject
     RunMetrics metrics;
-
     @Inject
-    RunThreads threads;
-    private final Set<UUID> active = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
-
-    /** Starts executing a pending run in the background. */
-    public void launch(UUID runId) {
-        active.add(runId);
-        threads.submit(() -> {
-            try {
-                execute(runId);
-            } finally {
-                active.remove(runId);
-            }
-        });
-    }
-
-    /** Whether this replica is executing the run right now. */
-    public boolean isActive(UUID runId) {
-        return active.contains(runId);
-    }
-
-    UUID[] activeRuns() {
-        return active.toArray(new UUID[0]);
-    }
-
-    /**
-     * Graceful shutdown: partitions stop after the batch they are committing, and their runs end
-     * failed and interrupted, resumed from those checkpoints once Sluice runs again.
-     */
-    void onStop(@Observes ShutdownEvent event) {
-        stopping = true;
-        try {
-            if (!threads.shutdown(20)) {
-                LOG.warn("Runs still executing at shutdown; they are marked interrupted and resumed at the next start");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    RunScratch scratch;
+    @Inject
+    Replica replica;
 
     // ---------------------------------------------------------------- one run
 
-    private void execute(UUID runId) {
+    /** Coordinates the claimed run to its end, or until its lease is lost or this replica stops; {@code loading}: partitions may be claimed now. */
+    void coordinate(Lease<ClaimStore.RunClaim> lease, Runnable loading) {
+        ClaimStore.RunClaim claim = lease.claim();
+        UUID runId = claim.runId();
         RunJob job;
         try {
             job = jobs.load(runId);
         } catch (RuntimeException e) {
+            if (lease.stopping() || ConnectionFailures.isConnectionFailure(e)) {
+                LOG.warnf("Run %s cannot be coordinated now (%s); it is taken up again", runId, message(e));
+                return; // its lease expires; whoever claims it next starts over from its state
+            }
             LOG.errorf(e, "Run %s cannot start", runId);
-            awaitQuietly(store.finish(runId, RunStatus.FAILED, "Cannot start: " + message(e), false));
+            awaitQuietly(store.finish(claim, RunStatus.FAILED, "Cannot start: " + message(e), false));
             return;
         }
-        Path scratch = sluice.dataDir().resolve("tmp").resolve("run-" + runId);
-        PartitionLoader.Shared shared = new PartitionLoader.Shared(scratch, new ConcurrentHashMap<>(), () -> stopping);
+        RunScratch.Local local = scratch.acquire(runId);
+        PartitionLoader.Shared shared = new PartitionLoader.Shared(local.dir(), local.downloads(), lease::stopping);
         try {
-            if (!await(store.markRunning(runId))) {
-                return;
+            RunPlan planned;
+            if (!await(store.isLoading(runId))) {
+                planned = prepare(job, claim, shared);
+                if (!await(store.startLoading(claim, job.upsert() ? runStartXid() : null))) {
+                    throw new RunStore.CoordinationLost(runId);
+                }
+                loading.run();
+            } else {
+                planned = new RunPlan(await(store.partitions(runId)), Map.of(), 0);
+                String message = "Coordination taken over by " + replica.id() + " (from " + claim.previous() + ")";
+                LOG.infof("Run %s: %s", runId, message);
+                log(runId, "load", message);
             }
-            metrics.runStarted(runId);
-            LOG.infof("Run %s of pipeline %s started (%s, %d partition(s))", runId, job.pipelineName(), job.strategy(), job.partitions());
-            List<String> differences = await(tables.ensure(job.table(), job.pipelineId(), config.tableLockTimeout()));
-            if (!differences.isEmpty()) {
-                throw new RunFailure("Target table " + tables.qualified(job.table().name()) + " does not match the program: "
-                        + String.join("; ", differences));
-            }
-            jobs.markStorageInUse(job);
-            RunPlan planned = await(store.isPlanned(runId)) ? new RunPlan(await(store.partitions(runId)), Map.of(), 0)
-                    : plans.write(job);
-            prescan(job, planned, shared);
-            String target = tables.qualified(job.table().name());
-            if (job.replace()) {
-                await(tables.dropStaging(runId).chain(() -> tables.createStaging(job.table().name(), runId)));
-                target = tables.qualified(TargetTables.stagingName(runId));
-            }
-            runPartitions(job, planned.partitions(), target, shared);
-            if (job.replace()) {
-                swapIn(job, planned.partitions());
-            }
+            awaitPartitions(lease);
             stillRejected(job, planned.skipped());
             long[] counts = await(store.counts(runId));
             RunStatus status = counts[1] > 0 ? RunStatus.COMPLETED_WITH_ERRORS : RunStatus.COMPLETED;
             log(runId, "load", "Loaded " + (counts[0] - counts[1] - counts[2]) + " rows (" + counts[1] + " failed, "
                     + counts[2] + " skipped)");
-            awaitQuietly(store.finish(runId, status, null, false));
+            if (job.replace()) {
+                swapIn(job, claim, planned.partitions(), status);
+            } else if (await(store.finish(claim, status, null, false)) != 1) {
+                throw new RunStore.CoordinationLost(runId);
+            }
             metrics.runFinished(runId, job.pipelineName(), status.wire());
             announce(new RunFinished(runId, job.pipelineId(), job.trigger(), status, job.store(), job.prefix(),
                     files(planned.partitions()), await(store.origin(runId))));
             LOG.infof("Run %s of pipeline %s ended %s: %d rows processed, %d failed, %d skipped", runId,
                     job.pipelineName(), status, counts[0], counts[1], counts[2]);
+        } catch (RunStore.CoordinationLost e) {
+            LOG.warnf("Run %s is coordinated by another replica now; this one stopped coordinating it", runId);
         } catch (Exception e) {
-            if (!(e instanceof RunFailure)) {
-                LOG.errorf(e, "Run %s failed", runId);
+            if (lease.lost()) {
+                LOG.warnf("Run %s: this replica's lease on it was not renewed in time (%s); it is taken up again", runId,
+                        message(e));
+            } else if (lease.stopping() && !(e instanceof RunFailure && !(e instanceof Cancelled))) {
+                awaitQuietly(claims.releaseRun(claim));
+                LOG.infof("Run %s handed over at shutdown: another replica, or the next start, goes on from its checkpoints",
+                        runId);
+            } else if (ConnectionFailures.isConnectionFailure(e)) {
+                LOG.warnf("Run %s: PostgreSQL unreachable while coordinating it (%s); it is taken up again once it answers",
+                        runId, message(e));
+            } else {
+                fail(job, claim, e);
             }
-            boolean interrupted = stopping;
-            String why = interrupted ? "Interrupted: Sluice stopped during the run; it is resumed from its checkpoints"
-                    + " when Sluice runs again" : message(e);
-            log(runId, "error", why);
-            if (job.replace()) {
-                awaitQuietly(tables.dropStaging(runId));
-            }
-            awaitQuietly(store.finish(runId, RunStatus.FAILED, why, interrupted));
-            metrics.runFinished(runId, job.pipelineName(), RunStatus.FAILED.wire());
-            LOG.warnf("Run %s of pipeline %s failed: %s", runId, job.pipelineName(), why);
         } finally {
-            deleteScratch(scratch);
+            scratch.release(runId);
         }
+    }
+
+    /** Table, plan, row count: everything before the partitions load. */
+    private RunPlan prepare(RunJob job, ClaimStore.RunClaim claim, PartitionLoader.Shared shared) throws Exception {
+        UUID runId = job.runId();
+        if (claim.previous() == null) {
+            metrics.runStarted(runId);
+            LOG.infof("Run %s of pipeline %s started (%s, %d partition(s))", runId, job.pipelineName(), job.strategy(),
+                    job.partitions());
+        } else {
+            LOG.infof("Run %s of pipeline %s: coordination taken over by %s before it loaded", runId, job.pipelineName(),
+                    replica.id());
+        }
+        List<String> differences = await(tables.ensure(job.table(), job.pipelineId(), config.tableLockTimeout()));
+        if (!differences.isEmpty()) {
+            throw new RunFailure("Target table " + tables.qualified(job.table().name()) + " does not match the program: "
+                    + String.join("; ", differences));
+        }
+        jobs.markStorageInUse(job);
+        boolean planned = await(store.isPlanned(runId));
+        if (job.replace() && !planned) {
+            await(tables.dropStaging(runId).chain(() -> tables.createStaging(job.table().name(), runId)));
+        }
+        RunPlan plan = planned ? new RunPlan(await(store.partitions(runId)), Map.of(), 0) : plans.write(job, claim);
+        prescan(job, plan, shared);
+        return plan;
+    }
+
+    /** Until every partition completed; a failed one fails the run with its reason. */
+    private void awaitPartitions(Lease<ClaimStore.RunClaim> lease) throws InterruptedException {
+        UUID runId = lease.claim().runId();
+        while (true) {
+            if (lease.stopping()) {
+                throw new Cancelled();
+            }
+            if (lease.lost()) {
+                throw new RunStore.CoordinationLost(runId);
+            }
+            try {
+                List<ClaimStore.PartitionState> states = claims.partitionStates(runId).await().atMost(Duration.ofSeconds(10));
+                for (ClaimStore.PartitionState s : states) {
+                    if ("failed".equals(s.status())) {
+                        throw s.error() != null && s.error().startsWith(PartitionWorker.OUTAGE) ? new Outage(s.error())
+                                : new RunFailure(s.error() == null ? "Partition " + s.index() + " failed" : s.error());
+                    }
+                }
+                if (states.stream().allMatch(s -> "completed".equals(s.status()))) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (!ConnectionFailures.isConnectionFailure(e)) {
+                    throw e;
+                }
+                LOG.debugf("Run %s: partitions cannot be read now: %s", runId, e.getMessage());
+            }
+            lease.awaitChange(250);
+        }
+    }
+
+    private void fail(RunJob job, ClaimStore.RunClaim claim, Exception e) {
+        UUID runId = claim.runId();
+        if (!(e instanceof RunFailure)) {
+            LOG.errorf(e, "Run %s failed", runId);
+        }
+        boolean interrupted = e instanceof Outage;
+        String why = interrupted ? "Interrupted: " + message(e) + "; it is resumed from its checkpoints" : message(e);
+        log(runId, "error", why);
+        if (job.replace()) {
+            awaitQuietly(tables.dropStaging(runId));
+        }
+        awaitQuietly(store.finish(claim, RunStatus.FAILED, why, interrupted));
+        metrics.runFinished(runId, job.pipelineName(), RunStatus.FAILED.wire());
+        LOG.warnf("Run %s of pipeline %s failed: %s", runId, job.pipelineName(), why);
     }
 
     /** A retry over files unchanged since: the rows they rejected are still missing, and the run says so. */
@@ -235,42 +269,6 @@ public class RunExecutor {
         return local;
     }
 
-    private void runPartitions(RunJob job, List<RunStore.Partition> partitions, String target,
-            PartitionLoader.Shared shared) throws Exception {
-        AtomicBoolean cancelled = new AtomicBoolean();
-        PartitionLoader.Shared run = new PartitionLoader.Shared(shared.scratch(), shared.downloads(),
-                () -> cancelled.get() || stopping);
-        PartitionLoader.Target into = loader.target(job, target, job.upsert() ? runStartXid() : null);
-        List<Future<?>> futures = new ArrayList<>();
-        for (RunStore.Partition p : partitions) {
-            if (!"completed".equals(p.status())) {
-                futures.add(threads.submit(() -> {
-                    try {
-                        loader.load(job, p, into, run);
-                    } catch (Exception e) {
-                        cancelled.set(true);
-                        awaitQuietly(store.partitionStatus(job.runId(), p.index(), "failed"));
-                        throw e;
-                    }
-                    return null;
-                }));
-            }
-        }
-        Exception first = null;
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (first == null || first instanceof Cancelled) {
-                    first = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
     /**
      * Upsert runs count a key loaded twice in the run as skipped also across batches: rows whose
      * previous version a transaction of this run wrote. That needs PostgreSQL 18 (RETURNING old);
@@ -284,12 +282,20 @@ public class RunExecutor {
         return row.getBoolean(0) ? row.getString(1) : null;
     }
 
-    /** Replace: the loaded staging table becomes the target, and the run's files its only segments. */
-    private void swapIn(RunJob job, List<RunStore.Partition> partitions) {
+    /**
+     * Replace: the loaded staging table becomes the target, the run's files its only segments, and
+     * the run ends, in one transaction (under the coordinator's generation).
+     */
+    private void swapIn(RunJob job, ClaimStore.RunClaim claim, List<RunStore.Partition> partitions, RunStatus status) {
         List<PlannedFile> files = partitions.stream().flatMap(p -> p.files().stream())
                 .sorted(Comparator.comparing(PlannedFile::path)).toList();
         await(tables.swapInStaging(job.table().name(), job.runId(), config.tableLockTimeout(),
-                conn -> ledger.replaceAll(conn, job.pipelineId(), job.runId(), files, Map.of())));
+                conn -> store.finish(conn, claim, status, null, false).map(n -> {
+                    if (n != 1) {
+                        throw new RunStore.CoordinationLost(job.runId());
+                    }
+                    return n;
+                }).chain(() -> ledger.replaceAll(conn, job.pipelineId(), job.runId(), files, Map.of()))));
         log(job.runId(), "load", "Replaced the contents of " + tables.qualified(job.table().name()) + " atomically");
     }
 
@@ -323,17 +329,6 @@ public class RunExecutor {
         }
     }
 
-    private static void deleteScratch(Path scratch) {
-        if (!Files.exists(scratch)) {
-            return;
-        }
-        try (var walk = Files.walk(scratch)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warnf("Could not delete %s: %s", scratch, e.getMessage());
-        }
-    }
-
     private static String message(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
@@ -346,10 +341,17 @@ public class RunExecutor {
         }
     }
 
-    /** Another partition failed, or the service is stopping. */
+    /** The run ended meanwhile (another partition failed), or the service is stopping. */
     static final class Cancelled extends RunFailure {
         Cancelled() {
             super("Cancelled");
+        }
+    }
+
+    /** A partition gave up after PostgreSQL was unreachable too long: the run fails interrupted, and is resumed. */
+    static final class Outage extends RunFailure {
+        Outage(String message) {
+            super(message);
         }
     }
 }

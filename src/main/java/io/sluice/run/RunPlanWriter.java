@@ -56,7 +56,7 @@ class RunPlanWriter {
      * (segments and checkpoints of new files, the partitions) in one transaction with the run marked
      * planned: a run whose plan did not commit has none, and plans again when retried.
      */
-    RunPlan write(RunJob job) throws IOException {
+    RunPlan write(RunJob job, ClaimStore.RunClaim claim) throws IOException {
         List<SourceFile> files = sourceFiles(job);
         Map<String, List<LedgerEntry>> known = await(ledger.of(job.pipelineId(),
                 files.stream().map(SourceFile::path).toArray(String[]::new)));
@@ -128,7 +128,7 @@ class RunPlanWriter {
             }
             List<RunStore.Partition> partitions = partitions(work, job.partitions());
             long resumedRows = resumed;
-            tx.run(conn -> store.insertPlan(conn, job.runId(), partitions, resumedRows, files));
+            tx.run(conn -> store.insertPlan(conn, claim, partitions, resumedRows, files));
             tx.commit();
             logPlan(job, files, decisions, work, resumedRows);
             return new RunPlan(partitions, skipped, committedParts);
@@ -175,7 +175,7 @@ class RunPlanWriter {
             Long total = !files.isEmpty() && files.stream().allMatch(f -> f.rangeRows() != null)
                     ? files.stream().mapToLong(PlannedFile::rangeRows).sum() : null;
             long resumed = files.stream().mapToLong(PlannedFile::resumedFrom).sum();
-            partitions.add(new RunStore.Partition(i, files.isEmpty() ? "completed" : "pending", files, total, resumed, 0));
+            partitions.add(new RunStore.Partition(i, files.isEmpty() ? "completed" : "pending", files, total, resumed));
         }
         return partitions;
     }

@@ -1,7 +1,5 @@
 package io.sluice.run;
 
-import java.util.UUID;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -11,13 +9,12 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.coordination.Leadership;
-import io.sluice.pipeline.TargetTables;
 
 /**
- * Keeps runs alive and takes them up when their process is gone: this replica's runs send a
- * heartbeat; the leader marks runs without one failed and interrupted, and resumes every interrupted
- * run (also those a graceful shutdown stopped) with a retry, which continues each file after its last
- * committed row. An interrupted run is resumed once: by the first run of its pipeline after it.
+ * Resumes runs that ended interrupted (failed because they could not go on, not because of their
+ * data): the leader retries each, which continues every file after its last committed row. An
+ * interrupted run is resumed once: by the first run of its pipeline after it. (A replica that dies
+ * or stops mid-run interrupts nothing: its leases pass to another replica, see RunClaimer.)
  */
 @ApplicationScoped
 class RunReaper {
@@ -26,49 +23,20 @@ class RunReaper {
     @Inject
     RunStore store;
     @Inject
-    RunExecutor executor;
-    @Inject
     RunService runs;
     @Inject
-    RunConfig config;
-    @Inject
     Leadership leadership;
-    @Inject
-    TargetTables tables;
 
-    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> heartbeat() {
-        UUID[] active = executor.activeRuns();
-        if (active.length == 0) {
-            return Uni.createFrom().voidItem();
-        }
-        return store.heartbeat(active).onFailure().recoverWithItem(e -> {
-            LOG.warnf("Run heartbeat failed: %s", e.getMessage());
-            return null;
-        });
-    }
-
-    /**
-     * Runs whose replica died (no heartbeat) are failed and interrupted; the staging table of a
-     * replace run goes with it (its resumption starts over). Then interrupted runs are resumed.
-     */
+    /** Interrupted runs (they gave up during a long PostgreSQL outage, or stopped before leases existed) are resumed. */
     @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> reap() {
         if (!leadership.isLeader()) {
             return Uni.createFrom().voidItem();
         }
-        return store.failAbandoned((double) config.heartbeatTimeout().toSeconds(), executor.activeRuns())
-                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(r -> {
-                    LOG.warnf("Run %s was abandoned by its process: marked failed, to be resumed", r[0]);
-                    return "replace".equals(r[1]) ? tables.dropStaging((UUID) r[0]) : Uni.createFrom().voidItem();
-                })
-                .collect().last().replaceWithVoid()
-                .chain(this::resumeInterrupted)
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Taking up interrupted runs: %s", e.getMessage());
-                    return null;
-                });
+        return resumeInterrupted().onFailure().recoverWithItem(e -> {
+            LOG.warnf("Taking up interrupted runs: %s", e.getMessage());
+            return null;
+        });
     }
 
     private Uni<Void> resumeInterrupted() {

@@ -49,7 +49,7 @@ public class RunService {
     @Inject
     InstantSource clock;
     @Inject
-    RunExecutor executor;
+    RunClaimer claimer;
     @Inject
     FileLedger ledger;
     @Inject
@@ -93,7 +93,7 @@ public class RunService {
     public Uni<Run> start(java.util.function.Supplier<Uni<Pipeline>> pipeline, String trigger, String prefix) {
         return Panache.withTransaction(() -> pipeline.get().chain(p -> create(p, trigger, null, prefix)))
                 .call(r -> log(r.id, "extract", "Run requested (" + trigger + ")"))
-                .invoke(r -> executor.launch(r.id));
+                .invoke(r -> claimer.poke());
     }
 
     /** A new pending run of {@code p} (409 while another run of it is active). */
@@ -163,7 +163,7 @@ public class RunService {
                             return r.persistAndFlush();
                         }))
                 .call(r -> log(r.id, "extract", "Run requested (" + trigger + ") over " + files.size() + " file(s)"))
-                .invoke(r -> executor.launch(r.id));
+                .invoke(r -> claimer.poke());
     }
 
     private record Retry(Run original, Run retry) {
@@ -194,7 +194,7 @@ public class RunService {
                 });
             })).map(retry -> new Retry(original, retry));
         }))).call(r -> log(r.retry().id, "retry", retryMessage(r.original(), r.retry()))).map(Retry::retry)
-                .invoke(r -> executor.launch(r.id));
+                .invoke(r -> claimer.poke());
     }
 
     /**

@@ -32,24 +32,54 @@ class RunStore {
     @Inject
     PipelineJson json;
 
-    /** A partition of a run: its pieces of work, and the index of the one being read. */
-    record Partition(int index, String status, List<PlannedFile> files, Long totalRows, long rows, int fileIndex) {
+    /**
+     * A partition of a run: its pieces of work, the index of the one being read and, for replace
+     * runs, the rows of it committed to the staging table.
+     */
+    record Partition(int index, String status, List<PlannedFile> files, Long totalRows, long rows, int fileIndex,
+            long fileRow) {
+        Partition(int index, String status, List<PlannedFile> files, Long totalRows, long rows) {
+            this(index, status, files, totalRows, rows, 0, 0);
+        }
     }
 
-    /** pending → running; false when the run is not pending (another replica took it, or it ended). */
-    Uni<Boolean> markRunning(UUID runId) {
-        return pool.preparedQuery("""
-                UPDATE sluice.run SET status = $2, started_at = coalesce(started_at, now()), heartbeat_at = now()
-                WHERE id = $1 AND status = ANY($3)""")
-                .execute(Tuple.of(runId, RunStatus.RUNNING.wire(), from(RunStatus.RUNNING))).map(r -> r.rowCount() == 1);
+    /**
+     * To a final status, by the run's coordinator under its generation ({@code interrupted}: it ended
+     * because it could not go on, and is resumed later). 0 when the run is no longer this coordinator's.
+     */
+    Uni<Integer> finish(ClaimStore.RunClaim claim, RunStatus status, String error, boolean interrupted) {
+        return finish(pool, claim, status, error, interrupted);
     }
 
-    /** To a final status; {@code interrupted}: it ended because its process stopped (and is resumed later). */
-    Uni<Integer> finish(UUID runId, RunStatus status, String error, boolean interrupted) {
-        return pool.preparedQuery("""
+    /** {@link #finish(ClaimStore.RunClaim, RunStatus, String, boolean)} in a transaction of the caller's. */
+    Uni<Integer> finish(SqlClient conn, ClaimStore.RunClaim claim, RunStatus status, String error, boolean interrupted) {
+        return conn.preparedQuery("""
                 UPDATE sluice.run SET status = $2, finished_at = now(), error_message = $4, interrupted = $5
-                WHERE id = $1 AND status = ANY($3)""")
-                .execute(Tuple.of(runId, status.wire(), from(status), error, interrupted)).map(r -> r.rowCount());
+                WHERE id = $1 AND status = ANY($3) AND owner_generation = $6""")
+                .execute(Tuple.of(claim.runId(), status.wire(), from(status), error, interrupted, claim.generation()))
+                .map(r -> r.rowCount());
+    }
+
+    /**
+     * Planned and counted: its partitions may be claimed now ({@code repeatsSince}: see
+     * {@link PartitionLoader.Target}). False when the run is no longer this coordinator's.
+     */
+    Uni<Boolean> startLoading(ClaimStore.RunClaim claim, String repeatsSince) {
+        return pool.preparedQuery("""
+                UPDATE sluice.run SET loading_since = now(), repeats_since = $3
+                WHERE id = $1 AND owner_generation = $2 AND status = 'running'""")
+                .execute(Tuple.of(claim.runId(), claim.generation(), repeatsSince)).map(r -> r.rowCount() == 1);
+    }
+
+    /** Whether the run's partitions are loading (its coordination was taken over after planning). */
+    Uni<Boolean> isLoading(UUID runId) {
+        return pool.preparedQuery("SELECT loading_since IS NOT NULL FROM sluice.run WHERE id = $1").execute(Tuple.of(runId))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    Uni<String> repeatsSince(UUID runId) {
+        return pool.preparedQuery("SELECT repeats_since FROM sluice.run WHERE id = $1").execute(Tuple.of(runId))
+                .map(rows -> rows.iterator().next().getString(0));
     }
 
     /** The statuses that may become {@code to}, by the transition table. */
@@ -64,17 +94,33 @@ class RunStore {
 
     Uni<List<Partition>> partitions(UUID runId) {
         return pool.preparedQuery("""
-                SELECT index, status, files, total_rows, rows, file_index FROM sluice.run_partition
+                SELECT index, status, files, total_rows, rows, file_index, file_row FROM sluice.run_partition
                 WHERE run_id = $1 ORDER BY index""").execute(Tuple.of(runId)).map(rows -> {
             List<Partition> parts = new ArrayList<>();
-            rows.forEach(r -> parts.add(new Partition(r.getInteger(0), r.getString(1), json.read(r.getString(2), FILES),
-                    r.getLong(3), r.getLong(4), r.getInteger(5))));
+            rows.forEach(r -> parts.add(partition(r)));
             return parts;
         });
     }
 
-    /** The plan's partitions, in the plan's transaction, which also marks the run planned. */
-    Uni<Void> insertPlan(SqlClient tx, UUID runId, List<Partition> partitions, long resumedRows, List<SourceFile> files) {
+    Uni<Partition> partition(UUID runId, int index) {
+        return pool.preparedQuery("""
+                SELECT index, status, files, total_rows, rows, file_index, file_row FROM sluice.run_partition
+                WHERE run_id = $1 AND index = $2""").execute(Tuple.of(runId, index))
+                .map(rows -> partition(rows.iterator().next()));
+    }
+
+    private Partition partition(io.vertx.mutiny.sqlclient.Row r) {
+        return new Partition(r.getInteger(0), r.getString(1), json.read(r.getString(2), FILES), r.getLong(3), r.getLong(4),
+                r.getInteger(5), r.getLong(6));
+    }
+
+    /**
+     * The plan's partitions, in the plan's transaction, which also marks the run planned; fails
+     * (rolling the plan back) when the run is no longer this coordinator's.
+     */
+    Uni<Void> insertPlan(SqlClient tx, ClaimStore.RunClaim claim, List<Partition> partitions, long resumedRows,
+            List<SourceFile> files) {
+        UUID runId = claim.runId();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Partition p : partitions) {
             chain = chain.chain(() -> tx.preparedQuery("""
@@ -84,13 +130,13 @@ class RunStore {
         }
         return chain.chain(() -> tx.preparedQuery("""
                 UPDATE sluice.run SET planned = true, resume_from_row = CASE WHEN retry_of IS NULL AND $2 = 0 THEN resume_from_row ELSE $2 END,
-                    processed_rows = processed_rows + $2, source_files = $3 WHERE id = $1""")
-                .execute(Tuple.of(runId, resumedRows, json.write(files))).replaceWithVoid());
-    }
-
-    Uni<Void> partitionStatus(UUID runId, int index, String status) {
-        return pool.preparedQuery("UPDATE sluice.run_partition SET status = $3 WHERE run_id = $1 AND index = $2")
-                .execute(Tuple.of(runId, index, status)).replaceWithVoid();
+                    processed_rows = processed_rows + $2, source_files = $3 WHERE id = $1 AND owner_generation = $4""")
+                .execute(Tuple.of(runId, resumedRows, json.write(files), claim.generation())).map(r -> {
+                    if (r.rowCount() != 1) {
+                        throw new CoordinationLost(runId);
+                    }
+                    return null;
+                }));
     }
 
     Uni<Void> partitionTotal(UUID runId, int index, long total) {
@@ -103,18 +149,35 @@ class RunStore {
                 .replaceWithVoid();
     }
 
-    /** A partition's progress: {@code rowsDelta} more rows consumed, now reading file {@code fileIndex}. */
-    void advancePartition(LoadConnection tx, UUID runId, int index, long rowsDelta, int fileIndex) throws SQLException {
-        tx.update("UPDATE sluice.run_partition SET rows = rows + ?, file_index = ? WHERE run_id = ? AND index = ?",
-                rowsDelta, fileIndex, runId, index);
+    /**
+     * A partition's progress, in the transaction of the rows it counts: {@code rowsDelta} more rows
+     * consumed, now reading piece {@code fileIndex}, {@code fileRow} rows of it committed. This is the
+     * fence of a partition's lease: when the claim's generation is no longer the partition's (another
+     * replica took it over), it throws {@link PartitionLoader.ClaimLost} and the caller rolls back,
+     * so a replica that froze past its lease commits nothing more. It extends the lease too.
+     */
+    void advancePartition(LoadConnection tx, ClaimStore.PartitionClaim claim, long rowsDelta, int fileIndex, long fileRow,
+            java.time.Duration ttl) throws SQLException {
+        long updated = tx.update("""
+                UPDATE sluice.run_partition SET rows = rows + ?, file_index = ?, file_row = ?,
+                    claim_expires_at = now() + make_interval(secs => ?)
+                WHERE run_id = ? AND index = ? AND claim_generation = ? AND status = 'running'""",
+                rowsDelta, fileIndex, fileRow, ttl.toMillis() / 1000.0, claim.runId(), claim.index(), claim.generation());
+        if (updated != 1) {
+            throw new PartitionLoader.ClaimLost(claim);
+        }
     }
 
-    /** Adds to the run's counters; returns its failed rows. */
+    /** Adds to the run's counters; returns its failed rows. Throws Cancelled when the run no longer runs (it failed). */
     long count(LoadConnection tx, UUID runId, long processed, long failed, long skipped) throws SQLException {
-        return tx.queryLong("""
+        Long failedRows = tx.queryNullableLong("""
                 UPDATE sluice.run SET processed_rows = processed_rows + ?, failed_rows = failed_rows + ?,
-                    skipped_rows = skipped_rows + ?, heartbeat_at = now()
-                WHERE id = ? RETURNING failed_rows""", processed, failed, skipped, runId);
+                    skipped_rows = skipped_rows + ?
+                WHERE id = ? AND status = 'running' RETURNING failed_rows""", processed, failed, skipped, runId);
+        if (failedRows == null) {
+            throw new RunExecutor.Cancelled();
+        }
+        return failedRows;
     }
 
     /** Adds rows still rejected (a retry over unchanged files) to the run's failed rows. */
@@ -152,25 +215,6 @@ class RunStore {
                 .map(rows -> rows.iterator().next().getString(0));
     }
 
-    Uni<Void> heartbeat(UUID[] runIds) {
-        return pool.preparedQuery("UPDATE sluice.run SET heartbeat_at = now() WHERE id = ANY($1)")
-                .execute(Tuple.of((Object) runIds)).replaceWithVoid();
-    }
-
-    /** Active runs with no sign of life for {@code timeoutSeconds}, not executed here: failed, interrupted. Returns id, strategy. */
-    Uni<List<Object[]>> failAbandoned(double timeoutSeconds, UUID[] activeHere) {
-        return pool.preparedQuery("""
-                UPDATE sluice.run SET status = 'failed', finished_at = now(), interrupted = true,
-                    error_message = 'Interrupted: the process running it stopped; it is resumed from its checkpoints'
-                WHERE status IN ('pending', 'running') AND heartbeat_at < now() - make_interval(secs => $1)
-                  AND NOT (id = ANY($2)) RETURNING id, load_strategy""")
-                .execute(Tuple.of(timeoutSeconds, activeHere)).map(rows -> {
-                    List<Object[]> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new Object[] { r.getUUID(0), r.getString(1) }));
-                    return out;
-                });
-    }
-
     /** Interrupted runs that nothing took up yet (no later run of their pipeline): id, pipeline id. */
     Uni<List<UUID[]>> interruptedNotResumed() {
         return pool.query("""
@@ -182,5 +226,12 @@ class RunStore {
             rows.forEach(r -> out.add(new UUID[] { r.getUUID(0), r.getUUID(1) }));
             return out;
         });
+    }
+
+    /** The run is coordinated by another replica now (its lease expired): this one must write nothing more of it. */
+    static final class CoordinationLost extends RuntimeException {
+        CoordinationLost(UUID runId) {
+            super("Run " + runId + " is coordinated by another replica now");
+        }
     }
 }

@@ -72,7 +72,11 @@ public class AccessFilter {
         Uni<Identity> identity = isJwt(token) ? jwts.authenticate(token) : apiKeys.authenticate(token);
         return identity
                 .onFailure().transform(e -> {
-                    LOG.errorf(e, "Cannot verify credentials");
+                    if (io.sluice.db.ConnectionFailures.isConnectionFailure(e)) {
+                        LOG.warnf("Cannot verify credentials: PostgreSQL is unreachable (%s)", e.getMessage());
+                    } else {
+                        LOG.errorf(e, "Cannot verify credentials");
+                    }
                     return new SluiceException(503, "AuthenticationUnavailable",
                             "Credentials cannot be verified right now; try again later");
                 })

@@ -60,6 +60,30 @@ public final class PackagedSluice implements AutoCloseable {
         return baseUri;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** kill -9: no shutdown at all, as when a node or container dies. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the killed process did not exit");
+        }
+    }
+
+    /** Sends a signal by name ({@code STOP} freezes the process as a long GC pause or a VM freeze would, {@code CONT} thaws it). */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
+    }
+
     public Path log() {
         return log;
     }
