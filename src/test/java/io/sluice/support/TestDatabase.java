@@ -36,6 +36,16 @@ public final class TestDatabase {
         }
     }
 
+    /** The first column of the first row, as text. */
+    public static String single(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static boolean tableExists(String schema, String table) {
         return count("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema + "' AND tablename = '" + table + "'") > 0;
     }
