@@ -3,7 +3,8 @@ package io.sluice.api;
 /**
  * The shapes of the names and ids that paths and bodies carry, as regular expressions for Bean
  * Validation's {@code @Pattern} (which also puts them into the OpenAPI document). One place, so the
- * documented pattern, the check and the error message agree.
+ * documented pattern, the check and the error message agree. Written in the syntax Java and
+ * ECMAScript (OpenAPI's regular expressions) share.
  */
 public final class NamePatterns {
     private NamePatterns() {
@@ -33,6 +34,6 @@ public final class NamePatterns {
     public static final String CONNECTOR_MESSAGE = "must be 1-100 letters, digits, spaces, '_', '.' or '-', starting with a letter or digit";
 
     /** An API key's name: free text without '/', control characters or surrounding spaces, at most 128 characters. */
-    public static final String API_KEY = "^[^/\\p{Cntrl}\\s](?:[^/\\p{Cntrl}]{0,126}[^/\\p{Cntrl}\\s])?$";
+    public static final String API_KEY = "^[^/\\x00-\\x1F\\x7F\\s](?:[^/\\x00-\\x1F\\x7F]{0,126}[^/\\x00-\\x1F\\x7F\\s])?$";
     public static final String API_KEY_MESSAGE = "must be 1-128 characters without '/', control characters or leading/trailing spaces";
 }

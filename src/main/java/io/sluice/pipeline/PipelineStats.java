@@ -139,8 +139,9 @@ public class PipelineStats {
         String state = p.runtimeStatus == RuntimeStatus.Paused ? "Paused" : "Running";
         Instant started = last != null && last.startedAt() != null ? last.startedAt()
                 : p.resourcesStatusSince != null ? p.resourcesStatusSince : p.createdAt;
-        long processed = last == null ? 0 : last.processedRows();
-        long handled = last == null ? 0 : last.processedRows() + last.failedRows() + last.skippedRows();
+        // A run's processedRows counts every row handled, the failed and skipped ones included.
+        long handled = last == null ? 0 : last.processedRows();
+        long processed = last == null ? 0 : Math.max(0, handled - last.failedRows() - last.skippedRows());
         long input = last == null ? 0 : last.totalRows() != null ? Math.max(last.totalRows(), handled) : handled;
         Map<String, Object> initiators = new java.util.LinkedHashMap<>();
         initiators.put("transaction_id", null);

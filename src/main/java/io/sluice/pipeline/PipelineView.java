@@ -31,7 +31,7 @@ public class PipelineView extends PipelineStatusView {
     @Schema(nullable = true, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
             description = "selector=all: the connectors the pipeline uses, by role ({\"source\": name}); "
                     + "selector=status_with_connectors: Feldera's ConnectorStats ({\"num_errors\": rows the current or last run refused})")
-    public Map<String, String> connectors;
+    public Map<String, Object> connectors;
     @Schema(nullable = true) public SourceSpec source;
     @JsonProperty("load_strategy") public LoadStrategy loadStrategy;
     public int partitions;

@@ -273,7 +273,8 @@ class FelderaSdkContractTest {
                 .until(() -> conforming("ControllerStatus", sdk().get("/v0/pipelines/" + name + "/stats").then()
                         .statusCode(200).extract().response()), s -> s.path("global_metrics").path("pipeline_complete").asBoolean());
         JsonNode metrics = done.path("global_metrics");
-        assertEquals(251, metrics.path("total_input_records").asLong());
+        String run = sdk().get("/api/v1/pipelines/" + id + "/runs").then().statusCode(200).extract().asString();
+        assertEquals(251, metrics.path("total_input_records").asLong(), run);
         assertEquals(250, metrics.path("total_processed_records").asLong());
         assertEquals(251, metrics.path("total_completed_records").asLong());
         assertEquals(0, metrics.path("buffered_input_records").asLong());

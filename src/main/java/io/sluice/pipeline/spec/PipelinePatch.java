@@ -33,7 +33,8 @@ import io.sluice.api.NamePatterns;
  */
 @Schema(name = "PatchPipeline", description = "Partially update a pipeline: absent fields (and Feldera's fields sent as null) are unchanged.")
 public final class PipelinePatch {
-    /** Sluice's own fields the body has, by JSON name. */
+    /** Sluice's own fields the body has, by JSON name (no property: a body naming it is refused as unknown). */
+    @Schema(hidden = true)
     private final Set<String> sent = new HashSet<>();
 
     @Schema(description = "A new name renames the pipeline", nullable = true)

@@ -147,6 +147,12 @@ class OpenApiContractPropertyTest {
         assertEquals(List.of(), failures);
     }
 
+    /** A value of a path template's regex ({action}: "logs|metrics|..."): its first alternative. */
+    private static String firstAlternative(JsonNode parameter) {
+        String pattern = parameter.path("schema").path("pattern").asText("x");
+        return pattern.replaceAll("^\\^?\\(?", "").split("[|)$]")[0];
+    }
+
     private static List<String> enumValues(JsonNode schema) {
         List<String> values = new ArrayList<>();
         schema.path("enum").forEach(v -> values.add(v.asText()));
@@ -160,7 +166,7 @@ class OpenApiContractPropertyTest {
         for (JsonNode parameter : operation.parameters()) {
             String p = parameter.path("name").asText();
             if ("path".equals(parameter.path("in").asText())) {
-                String v = p.equals(name) ? value : existing.getOrDefault(p, List.of("x")).get(0);
+                String v = p.equals(name) ? value : existing.containsKey(p) ? existing.get(p).get(0) : firstAlternative(parameter);
                 uri = uri.replace("{" + p + "}", java.net.URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20"));
             }
         }
