@@ -120,32 +120,62 @@ public class ErrorMapper {
         return badJson(e);
     }
 
-    /** Bean Validation of parameters and bodies: the first violation names the field, all are in details. */
+    /** One Bean Validation failure as the client sees it: the field (JSON or parameter name) and what it must be. */
+    record Violation(String field, String message) {
+    }
+
+    /**
+     * Bean Validation of parameters and bodies, the one mapping of every constraint: 400
+     * InvalidField, the message names the first field (in order of the fields' names) and says what it
+     * must be; all violations are in details. Names are the wire's ({@link WireNames}).
+     */
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
-        List<Map<String, Object>> violations = e.getConstraintViolations().stream()
-                .sorted(Comparator.comparing((ConstraintViolation<?> v) -> v.getPropertyPath().toString()))
-                .map(v -> Map.<String, Object>of("field", field(v), "message", v.getMessage()))
+        // distinct: a record component's constraint can reach the validator on the field and the accessor
+        List<Violation> violations = e.getConstraintViolations().stream()
+                .map(v -> new Violation(field(v), v.getMessage()))
+                .distinct()
+                .sorted(Comparator.comparing(Violation::field).thenComparing(Violation::message))
                 .toList();
         if (violations.isEmpty()) {
             return respond(400, new ApiError("Invalid request", "InvalidField", null));
         }
-        Map<String, Object> first = violations.get(0);
+        Violation first = violations.get(0);
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("field", first.get("field"));
+        details.put("field", first.field());
         details.put("violations", violations);
-        return respond(400, new ApiError(first.get("field") + " " + first.get("message"), "InvalidField", details));
+        return respond(400, new ApiError(first.field() + " " + first.message(), "InvalidField", details));
     }
 
-    /** The parameter or property name: the last node of the path ("list.arg1" names no one, "size" does). */
+    /**
+     * The field a violation is about: the body property's path ("source.connector",
+     * "validation.email[0].rule"), or the parameter's name when the parameter itself is refused.
+     */
     private static String field(ConstraintViolation<?> violation) {
-        String name = null;
+        String parameter = null;
+        StringBuilder property = new StringBuilder();
         for (Path.Node node : violation.getPropertyPath()) {
-            if (node.getKind() == ElementKind.PARAMETER || node.getKind() == ElementKind.PROPERTY) {
-                name = name == null || node.getKind() == ElementKind.PARAMETER ? node.getName() : name + "." + node.getName();
+            if (node.getKind() == ElementKind.PARAMETER) {
+                parameter = node.getName();
+                property.setLength(0);
+                continue;
+            }
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR
+                    || node.getKind() == ElementKind.RETURN_VALUE || node.getKind() == ElementKind.CROSS_PARAMETER) {
+                continue;
+            }
+            if (node.isInIterable() && property.length() > 0) {
+                Object at = node.getKey() != null ? node.getKey() : node.getIndex();
+                property.append(at == null ? "" : node.getKey() != null ? "." + at : "[" + at + "]");
+            }
+            if (node.getName() != null && !node.getName().startsWith("<")) {
+                property.append(property.length() > 0 ? "." : "").append(node.getName());
             }
         }
-        return name != null ? name : violation.getPropertyPath().toString();
+        if (property.length() > 0) {
+            return property.toString();
+        }
+        return parameter != null ? parameter : violation.getPropertyPath().toString();
     }
 
     @jakarta.inject.Inject

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class ZooKeeperHealthCheck implements HealthCheck {
-    static final String NAME = "zookeeper";
+    public static final String NAME = "zookeeper";
 
     @Inject
     Coordination coordination;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -17,6 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseBroadcaster;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
 
 /**
  * The one way status endpoints answer without being polled: an {@code ETag} on every answer, 304
@@ -35,6 +41,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class LiveReads {
+    private static final Logger LOG = Logger.getLogger(LiveReads.class);
+
     @Inject
     ObjectMapper mapper;
     @Inject
@@ -113,6 +121,76 @@ public class LiveReads {
             }, emitter::fail, emitter::complete);
             emitter.onTermination(subscription::cancel);
         });
+    }
+
+    /**
+     * Sends {@code events} to a Server-Sent Events client, one at a time (the next once the last is
+     * written), and closes the stream when they end; a client that goes away cancels them.
+     * <p>
+     * Why a sink and not a returned {@code Multi}: RESTEasy Reactive writes a stream's 200 headers
+     * before it subscribes to the Multi, so a missing run or pipeline could only cut the stream. A
+     * resource method that takes the sink and returns a {@code Uni} gets its headers only once that
+     * Uni succeeds, so it looks the resource up first and a failure is the usual error answer (404
+     * with the error body). Call this from that Uni's success.
+     */
+    public void stream(SseEventSink sink, Sse sse, Multi<OutboundSseEvent> events) {
+        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        // The JAX-RS way to hear of a client that went away: a broadcaster's onClose (here of one sink).
+        SseBroadcaster closing = sse.newBroadcaster();
+        closing.onClose(closed -> cancel(subscription));
+        closing.register(sink);
+        events.subscribe().withSubscriber(new MultiSubscriber<OutboundSseEvent>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription.set(s);
+                if (sink.isClosed()) {
+                    s.cancel();
+                } else {
+                    s.request(1);
+                }
+            }
+
+            @Override
+            public void onItem(OutboundSseEvent event) {
+                if (sink.isClosed()) {
+                    cancel(subscription);
+                    return;
+                }
+                sink.send(event).whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        cancel(subscription);
+                        closeQuietly(sink);
+                    } else {
+                        subscription.get().request(1);
+                    }
+                });
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+                // The headers are out: the client can only see the stream end. Not a client's mistake, not fatal either.
+                LOG.warnf(failure, "A Server-Sent Events stream ended by a failure");
+                closeQuietly(sink);
+            }
+
+            @Override
+            public void onCompletion() {
+                closeQuietly(sink);
+            }
+        });
+    }
+
+    private static void cancel(AtomicReference<Flow.Subscription> subscription) {
+        Flow.Subscription s = subscription.get();
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private static void closeQuietly(SseEventSink sink) {
+        if (!sink.isClosed()) {
+            sink.close();
+        }
     }
 
     public OutboundSseEvent event(Sse sse, String name, String id, String json) {

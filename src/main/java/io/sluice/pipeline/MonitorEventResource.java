@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -15,8 +16,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -29,9 +30,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Sort;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
+import io.sluice.api.NamePatterns;
 import io.sluice.api.SluiceException;
 import io.sluice.live.ChangeFeed;
 import io.sluice.live.LiveReads;
@@ -60,8 +61,9 @@ public class MonitorEventResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = MonitorEventView.class, type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Response> list(@PathParam("pipeline_name") String name,
-            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector,
+    public Uni<Response> list(@PathParam("pipeline_name") @Pattern(regexp = NamePatterns.PIPELINE, message = NamePatterns.PIPELINE_MESSAGE) String name,
+            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" }))
+            @Pattern(regexp = "^(all|status)$", message = "must be 'all' or 'status'") String selector,
             @HeaderParam("If-None-Match") String ifNoneMatch,
             @QueryParam("wait") @Parameter(description = "Long-poll: how long to wait for a change of the If-None-Match ETag, e.g. 30s (at most sluice.live.max-wait)") String wait) {
         PipelineSelector s = PipelineResource.selector(selector, PipelineSelector.status);
@@ -77,18 +79,20 @@ public class MonitorEventResource {
     // description tells of the stream (Accept: text/event-stream); generators allow one operation per pair.
     @Operation(hidden = true, summary = "Stream pipeline events (Server-Sent Events)", description = "Each event as an SSE 'event' named "
             + "'event' with the event's id; starts with the latest event, or with those after Last-Event-ID.")
-    public Multi<OutboundSseEvent> stream(@PathParam("pipeline_name") String name,
-            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector,
-            @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+    public Uni<Void> stream(@PathParam("pipeline_name") @Pattern(regexp = NamePatterns.PIPELINE, message = NamePatterns.PIPELINE_MESSAGE) String name,
+            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" }))
+            @Pattern(regexp = "^(all|status)$", message = "must be 'all' or 'status'") String selector,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         PipelineSelector s = PipelineResource.selector(selector, PipelineSelector.status);
-        // Known gap: a missing pipeline cuts the stream after its 200 headers instead of a 404. The
-        // cursor starts just before the newest event, so that one is sent first.
+        // The pipeline is looked up before the stream starts: a missing one is a 404 with the error body.
+        // The cursor starts just before the newest event, so that one is sent first.
         return Panache.withSession(() -> PipelineService.require(name).chain(p -> start(p.id, lastEventId)
-                .map(from -> new EventCursor(p.id, from)))).onItem().transformToMulti(cursor -> live
+                .map(from -> new EventCursor(p.id, from)))).invoke(cursor -> live.stream(sink, sse, live
                         .watch(changes.changes(ChangeFeed.EVENT, name), live.recheck(),
                                 () -> cursor.next().map(events -> live.snapshot(events.stream().map(e -> view(e, s)).toList())))
                         .onItem().transformToIterable(snapshot -> snapshot.tree())
-                        .map(node -> live.event(sse, "event", node.path("event_id").asText(), node.toString())));
+                        .map(node -> live.event(sse, "event", node.path("event_id").asText(), node.toString()))))
+                .replaceWithVoid();
     }
 
     /** Where a stream starts: after Last-Event-ID, or just before the newest event (so it is sent). */
@@ -133,9 +137,10 @@ public class MonitorEventResource {
     @Operation(summary = "Get one pipeline event", description = "event_id is an event's id, or 'latest'.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = MonitorEventView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<MonitorEventStatusView> get(@PathParam("pipeline_name") String name, @PathParam("event_id") @Parameter(description = "An event's id (a UUID), or latest",
-                    schema = @Schema(pattern = "^(latest|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")) String eventId,
-            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" })) String selector) {
+    public Uni<MonitorEventStatusView> get(@PathParam("pipeline_name") @Pattern(regexp = NamePatterns.PIPELINE, message = NamePatterns.PIPELINE_MESSAGE) String name, @PathParam("event_id") @Parameter(description = "An event's id (a UUID), or latest")
+            @Pattern(regexp = NamePatterns.EVENT_ID, message = NamePatterns.EVENT_ID_MESSAGE) String eventId,
+            @QueryParam("selector") @Parameter(schema = @Schema(enumeration = { "all", "status" }))
+            @Pattern(regexp = "^(all|status)$", message = "must be 'all' or 'status'") String selector) {
         PipelineSelector s = PipelineResource.selector(selector, PipelineSelector.all);
         return PipelineService.require(name).<MonitorEvent>chain(p -> {
             if ("latest".equals(eventId)) {

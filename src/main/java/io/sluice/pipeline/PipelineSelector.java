@@ -2,8 +2,8 @@ package io.sluice.pipeline;
 
 /**
  * Which fields a pipeline read returns: {@code all} (default) or only the {@code status} fields;
- * Feldera's {@code status_with_connectors} adds connector statistics, which a loader without
- * streaming connectors has none of, so it returns the status fields.
+ * Feldera's {@code status_with_connectors} adds its connector statistics, {@code connectors.num_errors}:
+ * the rows the pipeline's current or last run refused (see {@link PipelineStats#connectors}).
  */
 public enum PipelineSelector {
     all, status, status_with_connectors;

@@ -11,8 +11,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -21,6 +19,7 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.SluiceException;
 import io.sluice.pipeline.spec.LoadStrategy;
+import io.sluice.pipeline.spec.PipelinePatch;
 import io.sluice.pipeline.spec.PipelineRequest;
 import io.sluice.pipeline.status.ProgramStatus;
 import io.sluice.pipeline.status.ResourcesDesiredStatus;
@@ -36,10 +35,6 @@ import io.sluice.source.Connector;
 @ApplicationScoped
 public class PipelineService {
     static final String NO_PROGRAM_ERROR = "{\"sql_compilation\":null,\"rust_compilation\":null,\"system_error\":null}";
-
-    /** The fields of Feldera's PatchPipeline: null means "unchanged" for them (Sluice's own fields: null clears). */
-    static final java.util.Set<String> FELDERA_PATCH_FIELDS = java.util.Set.of("name", "description", "tags",
-            "program_code", "udf_rust", "udf_toml", "program_config", "runtime_config");
 
     @Inject
     PipelineJson json;
@@ -117,16 +112,9 @@ public class PipelineService {
     }
 
     @WithTransaction
-    public Uni<Pipeline> patch(String name, ObjectNode patch) {
+    public Uni<Pipeline> patch(String name, PipelinePatch patch) {
         return requireForUpdate(name).chain(p -> {
-            ObjectNode merged = json.mapper().valueToTree(requestOf(p));
-            patch.fields().forEachRemaining(e -> {
-                // Feldera's PATCH: a null (or absent) field of its own leaves the stored value as it is.
-                if (!(e.getValue().isNull() && FELDERA_PATCH_FIELDS.contains(e.getKey()))) {
-                    merged.set(e.getKey(), e.getValue());
-                }
-            });
-            PipelineRequest request = toRequest(merged);
+            PipelineRequest request = patch.over(requestOf(p));
             String newName = PipelineSpecValidator.name(request.name());
             Uni<Void> nameFree = newName.equals(p.name) ? Uni.createFrom().voidItem()
                     : Pipeline.count("name", newName).map(n -> {
@@ -340,14 +328,6 @@ public class PipelineService {
         return new PipelineRequest(p.name, p.description, v.tags, (ObjectNode) v.runtimeConfig, (ObjectNode) v.programConfig,
                 p.programCode, p.udfRust, p.udfToml, v.source, v.loadStrategy, p.partitions, p.schedule,
                 p.maxFailedRows, v.validation, v.polling);
-    }
-
-    private PipelineRequest toRequest(JsonNode body) {
-        try {
-            return json.mapper().treeToValue(body, PipelineRequest.class);
-        } catch (JsonProcessingException e) {
-            throw io.sluice.api.ErrorMapper.invalidJson(e);
-        }
     }
 
     private static Uni<Void> connectorExists(PipelineRequest request) {

@@ -29,7 +29,7 @@ import io.sluice.source.SourceStore;
  */
 final class PipelineSpecValidator {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
-    static final int MAX_PARTITIONS = 64;
+    static final int MAX_PARTITIONS = PipelineRequest.MAX_PARTITIONS;
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private PipelineSpecValidator() {

@@ -28,7 +28,10 @@ public class PipelineView extends PipelineStatusView {
     @JsonProperty("program_config") public JsonNode programConfig;
     @JsonProperty("program_error") @Schema(description = "Compilation errors: sql_compilation, rust_compilation, system_error") public JsonNode programError;
     @JsonProperty("program_info") @Schema(nullable = true, description = "The compiled target table") public JsonNode programInfo;
-    @Schema(nullable = true, description = "Connectors the pipeline uses, by name, with their type") public Map<String, String> connectors;
+    @Schema(nullable = true, type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+            description = "selector=all: the connectors the pipeline uses, by role ({\"source\": name}); "
+                    + "selector=status_with_connectors: Feldera's ConnectorStats ({\"num_errors\": rows the current or last run refused})")
+    public Map<String, Object> connectors;
     @Schema(nullable = true) public SourceSpec source;
     @JsonProperty("load_strategy") public LoadStrategy loadStrategy;
     public int partitions;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
+import io.sluice.api.NamePatterns;
 import io.sluice.api.SluiceException;
 import io.sluice.pipeline.PipelineService;
 import io.sluice.security.Access;
@@ -48,7 +50,7 @@ public class UnsupportedFelderaResource {
     @Operation(summary = "Feldera reads Sluice does not support", description = "Always 501 UnsupportedPipelineAction (404 for an unknown pipeline).")
     @APIResponse(responseCode = "501", description = "UnsupportedPipelineAction", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "UnknownPipelineName", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Void> read(@PathParam("pipeline_name") String name, @PathParam("action") String action) {
+    public Uni<Void> read(@PathParam("pipeline_name") @Pattern(regexp = NamePatterns.PIPELINE, message = NamePatterns.PIPELINE_MESSAGE) String name, @PathParam("action") String action) {
         return unsupported(name, action);
     }
 
@@ -58,7 +60,7 @@ public class UnsupportedFelderaResource {
     @Operation(summary = "Feldera actions Sluice does not support", description = "Always 501 UnsupportedPipelineAction (404 for an unknown pipeline).")
     @APIResponse(responseCode = "501", description = "UnsupportedPipelineAction", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "UnknownPipelineName", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Void> act(@PathParam("pipeline_name") String name, @PathParam("action") String action) {
+    public Uni<Void> act(@PathParam("pipeline_name") @Pattern(regexp = NamePatterns.PIPELINE, message = NamePatterns.PIPELINE_MESSAGE) String name, @PathParam("action") String action) {
         return unsupported(name, action);
     }
 

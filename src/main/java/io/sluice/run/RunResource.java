@@ -14,6 +14,7 @@ import java.util.function.Function;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -27,8 +28,8 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -40,9 +41,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
+import io.sluice.api.NamePatterns;
 import io.sluice.live.ChangeFeed;
 import io.sluice.live.LiveReads;
 import io.sluice.live.Snapshot;
@@ -57,6 +58,8 @@ public class RunResource {
     private static final String CSV = "text/csv";
     /** Pages beyond this cannot exist (500 runs a page): page * size stays far from int overflow. */
     private static final long MAX_PAGE = 1_000_000;
+    /** {id} is the pipeline's id (a UUID fits the name pattern) or its name. */
+    private static final String ID_MESSAGE = "must be a pipeline's id or name";
 
     @Inject
     RunService service;
@@ -73,14 +76,14 @@ public class RunResource {
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
     @APIResponse(responseCode = "409", description = "A run of this pipeline is pending or running (RunInProgress), or its storage is being cleared (StorageClearing)", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "422", description = "The program has not compiled, or there is no source", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Response> trigger(@PathParam("id") String id) {
+    public Uni<Response> trigger(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id) {
         return service.trigger(id).chain(service::view).map(v -> Response.status(201).entity(v).build());
     }
 
     @GET
     @Access(Role.VIEWER)
     @Operation(summary = "List the pipeline's runs, newest first")
-    public Uni<RunViews.RunList> list(@PathParam("id") String id,
+    public Uni<RunViews.RunList> list(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         return service.list(id, page, size);
@@ -92,7 +95,7 @@ public class RunResource {
     @Operation(summary = "Get a run")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<RunViews.RunView> get(@PathParam("id") String id, @PathParam("runId") String runId) {
+    public Uni<RunViews.RunView> get(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id, @PathParam("runId") @Pattern(regexp = NamePatterns.UUID, message = NamePatterns.UUID_MESSAGE) String runId) {
         return service.get(id, runId);
     }
 
@@ -107,7 +110,8 @@ public class RunResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunViews.Progress.class)))
     @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Response> progress(@PathParam("id") String id, @PathParam("runId") String runId,
+    public Uni<Response> progress(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id,
+            @PathParam("runId") @Pattern(regexp = NamePatterns.UUID, message = NamePatterns.UUID_MESSAGE) String runId,
             @HeaderParam("If-None-Match") String ifNoneMatch,
             @QueryParam("wait") @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "Long-poll: how long to wait for a change of the If-None-Match ETag, e.g. 30s (at most sluice.live.max-wait)") String wait) {
         var request = live.request(ifNoneMatch, wait);
@@ -123,13 +127,14 @@ public class RunResource {
     // description tells of the stream (Accept: text/event-stream); generators allow one operation per pair.
     @Operation(hidden = true, summary = "Stream the progress of a run (Server-Sent Events)", description = "The progress now, then after each change, "
             + "as SSE events named 'progress' (id: the ETag); the stream ends after the finished run's progress.")
-    public Multi<OutboundSseEvent> progressStream(@PathParam("id") String id, @PathParam("runId") String runId,
-            @Context Sse sse) {
-        // Known gap: a missing run fails the stream after its 200 headers (the client sees it cut), not a 404.
-        return service.requireRun(id, runId).onItem().transformToMulti(run -> live
+    public Uni<Void> progressStream(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id,
+            @PathParam("runId") @Pattern(regexp = NamePatterns.UUID, message = NamePatterns.UUID_MESSAGE) String runId,
+            @Context SseEventSink sink, @Context Sse sse) {
+        // The run is looked up before the stream starts: a missing one is a 404 with the error body.
+        return service.requireRun(id, runId).invoke(run -> live.stream(sink, sse, live
                 .watchUntil(changes.changes(ChangeFeed.RUN, run.id.toString()), live.recheck(),
                         () -> progressSnapshot(id, run.id), s -> RunStatus.fromWire(s.tree().path("status").asText()).isFinished())
-                .map(s -> live.event(sse, "progress", s.etag(), s.text())));
+                .map(s -> live.event(sse, "progress", s.etag(), s.text())))).replaceWithVoid();
     }
 
     /** The progress's ETag leaves out what changes with the clock alone. */
@@ -147,7 +152,7 @@ public class RunResource {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunViews.Errors.class)),
             @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)) })
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response errors(@PathParam("id") String id, @PathParam("runId") String runId,
+    public Response errors(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id, @PathParam("runId") @Pattern(regexp = NamePatterns.UUID, message = NamePatterns.UUID_MESSAGE) String runId,
             @Context HttpHeaders headers) {
         // A worker thread writes the body as the cursor delivers rows: bounded memory whatever the count.
         UUID run = service.runIdOf(id, runId);
@@ -214,7 +219,7 @@ public class RunResource {
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = RunViews.RunView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "422", description = "Only failed or completed_with_errors runs can be retried", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Response> retry(@PathParam("id") String id, @PathParam("runId") String runId) {
+    public Uni<Response> retry(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id, @PathParam("runId") @Pattern(regexp = NamePatterns.UUID, message = NamePatterns.UUID_MESSAGE) String runId) {
         return service.retry(id, runId).chain(service::view).map(v -> Response.status(201).entity(v).build());
     }
 

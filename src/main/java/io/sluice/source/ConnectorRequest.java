@@ -2,13 +2,20 @@ package io.sluice.source;
 
 import java.util.Map;
 
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.sluice.api.NamePatterns;
 
 
 /** Body of {@code POST /api/v1/connectors} ({@code name} from the path on PUT). */
 @Schema(name = "ConnectorRequest")
 public record ConnectorRequest(
-        @Schema(example = "inbox", pattern = "^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$", maxLength = 100) String name,
+        @Schema(example = "inbox")
+        @Pattern(regexp = NamePatterns.CONNECTOR, message = NamePatterns.CONNECTOR_MESSAGE)
+        @Size(max = 100, message = NamePatterns.CONNECTOR_MESSAGE) String name,
         @Schema(required = true) ConnectorType type,
         @Schema(required = true, description = "local: {\"root\": \"/srv/inbox\"}; s3: {\"bucket\": \"b\", \"region\": "
                 + "\"us-east-1\", \"endpoint\": \"http://127.0.0.1:9000\" (optional), \"pathStyle\": true, "

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.smallrye.mutiny.Uni;
+import io.sluice.api.NamePatterns;
 import io.sluice.security.Access;
 import io.sluice.security.Role;
 
@@ -44,7 +47,7 @@ public class ConnectorResource {
     @Operation(summary = "Create a connector")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = ConnectorView.class)))
     @APIResponse(responseCode = "409", description = "A connector of this name exists (DuplicateName)")
-    public Uni<Response> create(ConnectorRequest request) {
+    public Uni<Response> create(@Valid ConnectorRequest request) {
         return service.create(io.sluice.api.RequestBodies.require(request)).map(c -> Response.created(URI.create("api/v1/connectors/" + c.name().replace(" ", "%20")))
                 .entity(c).build());
     }
@@ -54,7 +57,7 @@ public class ConnectorResource {
     @Operation(summary = "Get a connector")
     @APIResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ConnectorView.class)))
     @APIResponse(responseCode = "404", description = "No such connector (UnknownConnector)")
-    public Uni<ConnectorView> get(@PathParam("name") String name) {
+    public Uni<ConnectorView> get(@PathParam("name") @Pattern(regexp = NamePatterns.CONNECTOR, message = NamePatterns.CONNECTOR_MESSAGE) String name) {
         return service.get(name);
     }
 
@@ -63,7 +66,8 @@ public class ConnectorResource {
     @Operation(summary = "Replace a connector's configuration")
     @APIResponse(responseCode = "200", description = "OK", content = @Content(schema = @Schema(implementation = ConnectorView.class)))
     @APIResponse(responseCode = "404", description = "No such connector (UnknownConnector)")
-    public Uni<ConnectorView> update(@PathParam("name") String name, ConnectorRequest request) {
+    public Uni<ConnectorView> update(@PathParam("name") @Pattern(regexp = NamePatterns.CONNECTOR, message = NamePatterns.CONNECTOR_MESSAGE) String name,
+            @Valid ConnectorRequest request) {
         return service.update(name, io.sluice.api.RequestBodies.require(request));
     }
 
@@ -73,7 +77,7 @@ public class ConnectorResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such connector (UnknownConnector)")
     @APIResponse(responseCode = "409", description = "A pipeline uses the connector (ConnectorInUse)")
-    public Uni<Response> delete(@PathParam("name") String name) {
+    public Uni<Response> delete(@PathParam("name") @Pattern(regexp = NamePatterns.CONNECTOR, message = NamePatterns.CONNECTOR_MESSAGE) String name) {
         return service.delete(name).replaceWith(Response.noContent().build());
     }
 }

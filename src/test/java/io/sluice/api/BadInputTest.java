@@ -179,4 +179,109 @@ class BadInputTest {
         assertEquals(withBody.extract().<String>path("error_code"),
                 io.restassured.path.json.JsonPath.from(withoutBody.body()).getString("error_code"));
     }
+
+    /** An InvalidField answer naming the field as the client wrote it. */
+    private static ValidatableResponse invalidField(ValidatableResponse response, String field) {
+        return errorBody(response, 400, "InvalidField").body("details.field", equalTo(field))
+                .body("message", org.hamcrest.Matchers.startsWith(field + " "));
+    }
+
+    @Test
+    void pathAndQueryParametersOutsideTheirDocumentedPatternsAre400NamingTheParameter() {
+        String pipeline = Api.unique("params");
+        admin().body(Map.of("program_code", "CREATE TABLE " + pipeline + " (id INT)")).put("/v0/pipelines/" + pipeline)
+                .then().statusCode(201);
+        invalidField(admin().get("/v0/pipelines/bad%20name").then(), "pipeline_name");
+        invalidField(admin().body(Map.of()).put("/v0/pipelines/_starts_with_underscore").then(), "pipeline_name");
+        invalidField(admin().get("/v0/pipelines/" + "x".repeat(101)).then(), "pipeline_name");
+        invalidField(admin().get("/v0/pipelines/a.b/stats").then(), "pipeline_name");
+        invalidField(admin().get("/v0/pipelines/a.b/events").then(), "pipeline_name");
+        invalidField(admin().get("/v0/pipelines/" + pipeline + "/events/nope").then(), "event_id");
+        invalidField(admin().get("/v0/pipelines/" + pipeline + "/events?selector=status_with_connectors").then(), "selector");
+        invalidField(admin().get("/v0/pipelines?selector=everything").then(), "selector");
+        invalidField(admin().post("/v0/pipelines/" + pipeline + "/start?initial=sideways").then(), "initial");
+        invalidField(admin().get("/api/v1/connectors/-dash").then(), "name");
+        invalidField(admin().get("/api/v1/pipelines/" + pipeline + "/runs/not-a-uuid").then(), "runId");
+        invalidField(admin().get("/api/v1/pipelines/a.b/runs").then(), "id");
+        invalidField(TestAuth.asAdmin().urlEncodingEnabled(false).get("/v0/api-keys/%20padded").then(), "api_key_name");
+        // the same parameters, well formed: they reach the service (a name that exists, or its 404)
+        admin().get("/v0/pipelines/" + pipeline + "?selector=status_with_connectors").then().statusCode(200);
+        admin().get("/v0/pipelines/" + pipeline + "/events/latest").then().statusCode(200);
+        errorBody(admin().get("/v0/pipelines/" + pipeline + "/events/" + java.util.UUID.randomUUID()).then(), 404, "UnknownPipelineEvent");
+        errorBody(admin().get("/v0/pipelines/_x_OFFLINE").then(), 404, "UnknownPipelineName");
+        errorBody(admin().get("/api/v1/connectors/Production S3.v2").then(), 404, "UnknownConnector");
+        errorBody(admin().get("/api/v1/pipelines/" + pipeline + "/runs/" + java.util.UUID.randomUUID()).then(), 404, "UnknownRun");
+        errorBody(TestAuth.asAdmin().get("/v0/api-keys/no such key").then(), 404, "UnknownApiKey");
+    }
+
+    @Test
+    void bodyConstraintsAre400NamingTheJsonField() {
+        String name = Api.unique("constraints");
+        String connector = Api.localConnector(Api.tempDir());
+        Map<String, Object> source = Map.of("connector", connector, "format", "csv");
+        invalidField(admin().body(Map.of("partitions", 0)).put("/v0/pipelines/" + name).then(), "partitions")
+                .body("message", equalTo("partitions must be between 1 and 64"));
+        invalidField(admin().body(Map.of("partitions", 65)).put("/v0/pipelines/" + name).then(), "partitions");
+        invalidField(admin().body(Map.of("max_failed_rows", -1)).put("/v0/pipelines/" + name).then(), "max_failed_rows");
+        invalidField(admin().body(Map.of("name", "-" + name)).post("/v0/pipelines").then(), "name");
+        invalidField(admin().body(Map.of("source", Map.of("format", "csv"))).put("/v0/pipelines/" + name).then(), "source.connector");
+        invalidField(admin().body(Map.of("source", Map.of("connector", connector))).put("/v0/pipelines/" + name).then(), "source.format");
+        invalidField(admin().body(Map.of("source", Map.of("connector", "bad/name", "format", "csv"))).put("/v0/pipelines/" + name).then(),
+                "source.connector");
+        invalidField(admin().body(Map.of("polling", Map.of("enabled", false, "intervalMinutes", 0))).put("/v0/pipelines/" + name).then(),
+                "polling.intervalMinutes");
+        invalidField(admin().body(Map.of("validation", Map.of("email", List.of(Map.of("message", "no rule")))))
+                .put("/v0/pipelines/" + name).then(), "validation.email[0].rule");
+        invalidField(admin().body("{\"tags\": [\"a\", null]}").put("/v0/pipelines/" + name).then(), "tags[1]");
+        // every violation is listed, the first (by field) in the message
+        errorBody(admin().body(Map.of("partitions", 0, "max_failed_rows", -5)).put("/v0/pipelines/" + name).then(), 400, "InvalidField")
+                .body("details.violations.field", equalTo(List.of("max_failed_rows", "partitions")));
+        admin().get("/v0/pipelines/" + name).then().statusCode(404);
+        // the bounds themselves are accepted
+        admin().body(Map.of("partitions", 64, "max_failed_rows", 0, "source", source, "tags", List.of("a"),
+                "polling", Map.of("enabled", false, "intervalMinutes", 1),
+                "validation", Map.of("id", List.of(Map.of("rule", "not_null"))))).put("/v0/pipelines/" + name)
+                .then().statusCode(201).body("partitions", equalTo(64));
+        invalidField(admin().body(Map.of("name", "-x", "type", "local", "config", Map.of("root", "/tmp")))
+                .post("/api/v1/connectors").then(), "name");
+        invalidField(admin().body(Map.of("name", "a/b", "role", "viewer")).post("/v0/api-keys").then(), "name");
+        invalidField(admin().body(Map.of("name", "k".repeat(129), "role", "viewer")).post("/v0/api-keys").then(), "name");
+    }
+
+    @Test
+    void patchKeepsWhatItLeavesOutAndClearsSluicesFieldsSentAsNull() {
+        String name = Api.unique("patchsem");
+        admin().body(Map.of("program_code", "CREATE TABLE " + name + " (id INT)", "description", "first",
+                "schedule", "0 0 2 * * ?", "partitions", 3, "max_failed_rows", 10)).put("/v0/pipelines/" + name)
+                .then().statusCode(201);
+        admin().body(Map.of("description", "second")).patch("/v0/pipelines/" + name).then().statusCode(200)
+                .body("description", equalTo("second")).body("schedule", equalTo("0 0 2 * * ?"))
+                .body("partitions", equalTo(3)).body("max_failed_rows", equalTo(10));
+        // Feldera's fields sent as null: unchanged; Sluice's own sent as null: cleared (default)
+        admin().body("{\"description\": null, \"program_code\": null, \"schedule\": null, \"partitions\": null}")
+                .patch("/v0/pipelines/" + name).then().statusCode(200)
+                .body("description", equalTo("second")).body("program_code", equalTo("CREATE TABLE " + name + " (id INT)"))
+                .body("schedule", org.hamcrest.Matchers.nullValue()).body("partitions", equalTo(1))
+                .body("max_failed_rows", equalTo(10));
+        invalidField(admin().body(Map.of("partitions", 0)).patch("/v0/pipelines/" + name).then(), "partitions");
+        invalidField(admin().body(Map.of("max_failed_rows", -1)).patch("/v0/pipelines/" + name).then(), "max_failed_rows");
+        invalidField(admin().body(Map.of("name", "not ok")).patch("/v0/pipelines/" + name).then(), "name");
+        invalidField(admin().body(Map.of("source", Map.of("format", "csv"))).patch("/v0/pipelines/" + name).then(), "source.connector");
+        admin().get("/v0/pipelines/" + name).then().statusCode(200).body("partitions", equalTo(1)).body("name", equalTo(name));
+    }
+
+    @Test
+    void streamsOfWhatDoesNotExistAre404BeforeAnyStream() {
+        String pipeline = Api.unique("nostream");
+        admin().body(Map.of("program_code", "CREATE TABLE " + pipeline + " (id INT)")).put("/v0/pipelines/" + pipeline)
+                .then().statusCode(201);
+        errorBody(admin().accept("text/event-stream").get("/v0/pipelines/" + Api.unique("nosuch") + "/events").then(), 404,
+                "UnknownPipelineName").contentType(io.restassured.http.ContentType.JSON);
+        errorBody(admin().accept("text/event-stream").get("/api/v1/pipelines/" + pipeline + "/runs/"
+                + java.util.UUID.randomUUID() + "/progress").then(), 404, "UnknownRun").contentType(io.restassured.http.ContentType.JSON);
+        errorBody(admin().accept("text/event-stream").get("/api/v1/pipelines/" + Api.unique("nosuch") + "/runs/"
+                + java.util.UUID.randomUUID() + "/progress").then(), 404, "UnknownPipeline");
+        errorBody(admin().accept("text/event-stream").header("Last-Event-ID", "garbage")
+                .get("/v0/pipelines/" + pipeline + "/events").then(), 400, "InvalidField");
+    }
 }

@@ -251,6 +251,7 @@ class FelderaSdkContractTest {
         for (int i = 1; i <= 250; i++) {
             csv.append(i).append(",n").append(i).append('\n');
         }
+        csv.append("not-a-number,refused\n"); // one row the column type refuses: a parse error of the source
         Files.writeString(root.resolve("in/part-1.csv"), csv);
         String connector = Api.localConnector(root);
         String name = Api.unique("fsdkrun");
@@ -272,14 +273,58 @@ class FelderaSdkContractTest {
                 .until(() -> conforming("ControllerStatus", sdk().get("/v0/pipelines/" + name + "/stats").then()
                         .statusCode(200).extract().response()), s -> s.path("global_metrics").path("pipeline_complete").asBoolean());
         JsonNode metrics = done.path("global_metrics");
-        assertEquals(250, metrics.path("total_input_records").asLong());
+        String run = sdk().get("/api/v1/pipelines/" + id + "/runs").then().statusCode(200).extract().asString();
+        assertEquals(251, metrics.path("total_input_records").asLong(), run);
         assertEquals(250, metrics.path("total_processed_records").asLong());
-        assertEquals(250, metrics.path("total_completed_records").asLong());
+        assertEquals(251, metrics.path("total_completed_records").asLong());
         assertEquals(0, metrics.path("buffered_input_records").asLong());
         assertEquals(1, metrics.path("total_completed_steps").asLong());
         assertEquals("NoTransaction", metrics.path("transaction_status").asText());
-        assertTrue(done.path("inputs").isArray() && done.path("outputs").isArray());
+        assertTrue(done.path("outputs").isArray() && done.path("outputs").isEmpty());
+        // the source is the one input endpoint, in Feldera's InputEndpointStatus shape
+        assertEquals(1, done.path("inputs").size(), done.toString());
+        JsonNode source = done.path("inputs").path(0);
+        assertEquals(connector, source.path("endpoint_name").asText());
+        assertEquals(name.toLowerCase(), source.path("config").path("stream").asText());
+        assertEquals(251, source.path("metrics").path("total_records").asLong());
+        assertEquals(1, source.path("metrics").path("num_parse_errors").asLong());
+        assertEquals(0, source.path("metrics").path("total_bytes").asLong(), "bytes are not measured");
+        assertTrue(source.path("metrics").path("end_of_input").asBoolean());
+        assertEquals("Healthy", source.path("health").path("status").asText());
+        // selector=status_with_connectors: Feldera's ConnectorStats, the rows the run refused
+        JsonNode withConnectors = conforming("PipelineSelectedInfo", get(name, "status_with_connectors").then().statusCode(200)
+                .extract().response());
+        assertEquals(1, withConnectors.path("connectors").path("num_errors").asLong(), withConnectors.toString());
+        JsonNode listed = null;
+        for (JsonNode p : tree(sdk().get("/v0/pipelines?selector=status_with_connectors").then().statusCode(200).extract().asString())) {
+            listed = name.equals(p.path("name").asText()) ? p : listed;
+        }
+        assertNotNull(listed);
+        assertEquals(1, listed.path("connectors").path("num_errors").asLong());
+        assertEquals(List.of(), FelderaSchemas.problems("PipelineSelectedInfo", listed));
         stopForce(name);
+    }
+
+    @Test
+    void clusterHealthIsFeldersHealthStatusFromTheReadinessChecks() {
+        JsonNode health = conforming("HealthStatus", sdk().get("/v0/cluster_healthz").then().statusCode(200).extract().response());
+        assertTrue(health.path("all_healthy").asBoolean());
+        JsonNode ready = tree(given().get("/q/health/ready").then().statusCode(200).extract().asString());
+        for (String service : List.of("api", "compiler", "runner")) {
+            JsonNode status = health.path(service);
+            assertTrue(status.path("healthy").asBoolean(), service);
+            assertFalse(java.time.Instant.parse(status.path("unchanged_since").asText())
+                    .isAfter(java.time.Instant.parse(status.path("checked_at").asText())), service);
+        }
+        // the same checks as /q/health/ready: api needs PostgreSQL, runner also ZooKeeper
+        for (JsonNode check : ready.path("checks")) {
+            String name = check.path("name").asText();
+            assertTrue(health.path("runner").path("message").asText().contains(name + ": UP"), health.toString());
+            assertEquals(!"zookeeper".equals(name), health.path("api").path("message").asText().contains(name), health.toString());
+        }
+        // Feldera's read role is enough; no key is not
+        TestAuth.as(io.sluice.security.Role.VIEWER).get("/v0/cluster_healthz").then().statusCode(200);
+        given().get("/v0/cluster_healthz").then().statusCode(401);
     }
 
     @Test

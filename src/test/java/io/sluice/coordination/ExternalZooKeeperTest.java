@@ -85,6 +85,14 @@ class ExternalZooKeeperTest {
                 .body("checks.find { it.name == 'zookeeper' }.data.leader", equalTo(false))
                 .body("checks.find { it.name == '" + ReadinessTest.POSTGRES_CHECK + "' }.status", equalTo("UP"));
         given().when().get("/q/health/live").then().statusCode(200);
+        // Feldera's cluster health from the same checks: the runner needs ZooKeeper, the API does not
+        io.sluice.TestAuth.asAdmin().get("/v0/cluster_healthz")
+                .then().statusCode(503)
+                .body("all_healthy", equalTo(false))
+                .body("runner.healthy", equalTo(false))
+                .body("runner.message", org.hamcrest.Matchers.containsString("zookeeper: DOWN"))
+                .body("api.healthy", equalTo(true))
+                .body("compiler.healthy", equalTo(true));
     }
 
     public static class External implements QuarkusTestProfile {

@@ -126,6 +126,7 @@ public class ContractOpenApiFilter implements OASFilter {
             Map.entry("GET /v0/api-keys/{api_key_name}", "get_api_key"),
             Map.entry("DELETE /v0/api-keys/{api_key_name}", "delete_api_key"),
             Map.entry("GET /v0/config", "get_config"),
+            Map.entry("GET /v0/cluster_healthz", "get_cluster_health"),
             Map.entry("GET /v0/pipelines/{pipeline_name}/{action}", "get_pipeline_unsupported"),
             Map.entry("POST /v0/pipelines/{pipeline_name}/{action}", "post_pipeline_unsupported"),
             Map.entry("GET /api/v1/connectors", "listConnectors"),

@@ -3,10 +3,15 @@ package io.sluice.security.apikey;
 import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import io.sluice.api.NamePatterns;
 
 import io.sluice.security.Role;
 
@@ -18,7 +23,9 @@ public final class ApiKeyDtos {
     /** {@code POST /v0/api-keys}. */
     @Schema(name = "NewApiKeyRequest", description = "Request to create a new API key.")
     public record NewApiKey(
-            @Schema(required = true, description = "Unique name of the key.", examples = "ci") String name,
+            @Schema(required = true, description = "Unique name of the key.", examples = "ci")
+            @Pattern(regexp = NamePatterns.API_KEY, message = NamePatterns.API_KEY_MESSAGE)
+            @Size(max = 128, message = NamePatterns.API_KEY_MESSAGE) String name,
             @Schema(description = "Role of the key; read and write are Feldera's names of viewer and editor. Default: viewer (Feldera's read).",
                     enumeration = { "admin", "editor", "viewer", "read", "write" }, examples = "editor", nullable = true) String role) {
     }

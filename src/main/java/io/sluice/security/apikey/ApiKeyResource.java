@@ -3,6 +3,8 @@ package io.sluice.security.apikey;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 import io.sluice.api.ApiError;
+import io.sluice.api.NamePatterns;
 import io.sluice.security.Access;
 import io.sluice.security.Role;
 import io.sluice.security.apikey.ApiKeyDtos.ApiKeyView;
@@ -50,7 +53,7 @@ public class ApiKeyResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "An API key with this name already exists",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<CreatedApiKey> create(NewApiKey request) {
+    public Uni<CreatedApiKey> create(@Valid NewApiKey request) {
         return service.create(request);
     }
 
@@ -69,7 +72,7 @@ public class ApiKeyResource {
             content = @Content(schema = @Schema(implementation = ApiKeyView.class)))
     @APIResponse(responseCode = "404", description = "Unknown API key",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ApiKeyView> get(@Parameter(description = "Unique API key name") @PathParam("api_key_name") String name) {
+    public Uni<ApiKeyView> get(@Parameter(description = "Unique API key name") @PathParam("api_key_name") @Pattern(regexp = NamePatterns.API_KEY, message = NamePatterns.API_KEY_MESSAGE) String name) {
         return service.get(name);
     }
 
@@ -81,7 +84,7 @@ public class ApiKeyResource {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Unknown API key",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Void> delete(@Parameter(description = "Unique API key name") @PathParam("api_key_name") String name) {
+    public Uni<Void> delete(@Parameter(description = "Unique API key name") @PathParam("api_key_name") @Pattern(regexp = NamePatterns.API_KEY, message = NamePatterns.API_KEY_MESSAGE) String name) {
         return service.delete(name);
     }
 }
