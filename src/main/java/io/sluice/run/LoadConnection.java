@@ -22,6 +22,24 @@ final class LoadConnection implements AutoCloseable {
         this.c = c;
     }
 
+    /**
+     * A partition's connection. PostgreSQL ends its session when it stays idle inside a
+     * transaction longer than the lease ({@code leaseTimeout}): a replica frozen mid-batch (a long
+     * GC pause, a suspended VM) would otherwise hold the partition's and the run's row locks, and
+     * the replica that took its lease over would wait for them forever.
+     */
+    static LoadConnection forPartition(Connection c, java.time.Duration leaseTimeout) throws SQLException {
+        LoadConnection opened = new LoadConnection(c);
+        try (var s = c.createStatement()) {
+            s.execute("SET idle_in_transaction_session_timeout = " + Math.max(1000, leaseTimeout.toMillis()));
+            c.commit(); // a SET rolled back with a later failed batch would be undone
+        } catch (SQLException e) {
+            opened.close();
+            throw e;
+        }
+        return opened;
+    }
+
     Connection jdbc() {
         return c;
     }

@@ -59,7 +59,7 @@ class PartitionLoader {
 
     /** What one partition loads into, and how: quoted column names (provenance last), their kinds, the key for upsert. */
     record Target(String qualified, List<String> names, List<PgType.Kind> kinds, List<String> keys, boolean upsert,
-            String repeatsSince) {
+            String repeatsSince, boolean provenance) {
     }
 
     /** Per-run state shared by its partitions: local copies of downloaded files, and a stop signal. */
@@ -67,10 +67,10 @@ class PartitionLoader {
     }
 
     Target target(RunJob job, String qualifiedTarget, String runStartXid) {
-        TableSpec loaded = job.table().withProvenance();
+        TableSpec loaded = job.provenance() ? job.table().withProvenance() : job.table();
         return new Target(qualifiedTarget, loaded.columns().stream().map(c -> TableSpec.quote(c.name())).toList(),
                 loaded.columns().stream().map(c -> c.type().kind()).toList(),
-                loaded.primaryKey().stream().map(TableSpec::quote).toList(), job.upsert(), runStartXid);
+                loaded.primaryKey().stream().map(TableSpec::quote).toList(), job.upsert(), runStartXid, job.provenance());
     }
 
     /**
@@ -81,7 +81,7 @@ class PartitionLoader {
     void load(RunJob job, RunStore.Partition part, Target target, Shared shared, ClaimStore.PartitionClaim claim)
             throws Exception {
         RowBatch[] batches = { new RowBatch(job.table(), config.batchSize()), new RowBatch(job.table(), config.batchSize()) };
-        try (LoadConnection tx = new LoadConnection(copies.open())) {
+        try (LoadConnection tx = LoadConnection.forPartition(copies.open(), config.heartbeatTimeout())) {
             for (int f = part.fileIndex(); f < part.files().size(); f++) {
                 PlannedFile piece = part.files().get(f);
                 long from = 0;
@@ -250,9 +250,12 @@ class PartitionLoader {
             return new long[2];
         }
         int own = batch.table().columns().size();
-        Object[][] columns = new Object[own + 2][];
+        Object[][] columns = new Object[own + (target.provenance() ? 2 : 0)][];
         for (int c = 0; c < own; c++) {
             columns[c] = batch.column(c);
+        }
+        if (!target.provenance()) {
+            return copy(tx, target, columns, size);
         }
         Long[] files = new Long[size];
         Long[] rows = new Long[size];
@@ -263,6 +266,10 @@ class PartitionLoader {
         }
         columns[own] = files;
         columns[own + 1] = rows;
+        return copy(tx, target, columns, size);
+    }
+
+    private static long[] copy(LoadConnection tx, Target target, Object[][] columns, int size) throws SQLException {
         if (!target.upsert()) {
             CopyLoad.append(tx.jdbc(), target.qualified(), target.names(), target.kinds(), columns, size);
             return new long[2];

@@ -38,7 +38,17 @@ public final class TestPostgresServer implements AutoCloseable {
 
     /** Stops the server ("fast": open connections are cut, as in a restart), then starts it again on the same port. */
     public void restart() {
+        stop();
+        start();
+    }
+
+    /** Stops the server: an outage until {@link #start()}. */
+    public void stop() {
         server.stop();
+    }
+
+    /** Starts the stopped server again, on its data directory and port. */
+    public void start() {
         server = EmbeddedPostgres.start(dir, false, port);
     }
 
