@@ -205,7 +205,7 @@ public class ExternalTables {
         String what = config.iceberg() ? "Iceberg table " + config.icebergTable() : config.inputDirUri();
         return new PipelineRequest(shape.tableNameWithType(), "External table " + shape.tableNameWithType() + ": " + what,
                 null, null, null, TargetColumn.createTable(shape.tableName(), columns), null, null, source, LoadStrategy.APPEND,
-                SYNC_PARTITIONS, null, null, null, null);
+                SYNC_PARTITIONS, null, null, true, null, null);
     }
 
     /** "Provisioned at once": the reconciler creates the target table within seconds; wait for it (bounded). */

@@ -72,6 +72,10 @@ public class Pipeline extends PanacheEntityBase {
     public String schedule;
     @Column(name = "max_failed_rows")
     public Long maxFailedRows;
+
+    /** Loaded rows carry their provenance columns (see Provenance); false: the pipeline opted out. */
+    @Column(name = "row_provenance")
+    public boolean rowProvenance = true;
     public String validation;
     public String polling;
 

@@ -318,6 +318,7 @@ public class PipelineService {
         p.partitions = r.partitions() == null ? 1 : r.partitions();
         p.schedule = r.schedule();
         p.maxFailedRows = r.maxFailedRows();
+        p.rowProvenance = r.rowProvenance() == null || r.rowProvenance();
         p.validation = r.validation() == null || r.validation().isEmpty() ? null : json.write(r.validation());
         p.polling = json.write(r.polling());
     }
@@ -327,7 +328,7 @@ public class PipelineService {
         PipelineView v = views.full(p);
         return new PipelineRequest(p.name, p.description, v.tags, (ObjectNode) v.runtimeConfig, (ObjectNode) v.programConfig,
                 p.programCode, p.udfRust, p.udfToml, v.source, v.loadStrategy, p.partitions, p.schedule,
-                p.maxFailedRows, v.validation, v.polling);
+                p.maxFailedRows, p.rowProvenance, v.validation, v.polling);
     }
 
     private static Uni<Void> connectorExists(PipelineRequest request) {

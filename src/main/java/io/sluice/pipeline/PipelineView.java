@@ -37,6 +37,7 @@ public class PipelineView extends PipelineStatusView {
     public int partitions;
     @Schema(nullable = true) public String schedule;
     @JsonProperty("max_failed_rows") @Schema(nullable = true) public Long maxFailedRows;
+    @JsonProperty("row_provenance") public boolean rowProvenance;
     @Schema(nullable = true) public Map<String, List<ValidationRule>> validation;
     @Schema(nullable = true) public PollingSpec polling;
 }

@@ -42,6 +42,7 @@ public class PipelineViews {
         v.partitions = p.partitions;
         v.schedule = p.schedule;
         v.maxFailedRows = p.maxFailedRows;
+        v.rowProvenance = p.rowProvenance;
         v.validation = json.read(p.validation, RULES);
         v.polling = json.read(p.polling, PollingSpec.class);
         return v;

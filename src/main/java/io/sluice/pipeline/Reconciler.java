@@ -247,7 +247,7 @@ public class Reconciler {
     }
 
     private Uni<Pipeline> provision(Pipeline p, TableSpec table, Duration remaining) {
-        return tables.ensure(table, p.id, remaining)
+        return tables.ensure(table, p.id, remaining, p.rowProvenance)
                 .chain(differences -> {
                     if (!differences.isEmpty()) {
                         return fail(p, "TargetTableMismatch", "Target table " + tables.qualified(table.name())

@@ -59,6 +59,11 @@ public class TargetTables {
      * then fails with PostgreSQL's lock_timeout error (SQLSTATE 55P03).
      */
     public Uni<List<String>> ensure(TableSpec table, UUID pipelineId, Duration lockWait) {
+        return ensure(table, pipelineId, lockWait, true);
+    }
+
+    /** {@link #ensure(TableSpec, UUID, Duration)}; {@code provenance} false: without the provenance columns (opted out). */
+    public Uni<List<String>> ensure(TableSpec table, UUID pipelineId, Duration lockWait, boolean provenance) {
         return pool.withTransaction(conn -> conn
                 .query("SET LOCAL lock_timeout = " + Math.max(1, lockWait.toMillis())).execute()
                 .chain(() -> conn.query("SET LOCAL statement_timeout = " + Math.max(1, lockWait.toMillis())).execute())
@@ -67,10 +72,10 @@ public class TargetTables {
                 .chain(() -> conn.query("CREATE SCHEMA IF NOT EXISTS " + TableSpec.quote(schema())).execute())
                 .chain(() -> existingColumns(conn, table.name()))
                 .chain(existing -> existing.isEmpty()
-                        ? conn.query(table.createTableSql(schema())).execute()
+                        ? conn.query(table.createTableSql(schema(), provenance)).execute()
                                 .chain(() -> conn.query("COMMENT ON TABLE " + qualified(table.name()) + " IS '"
                                         + OWNER_MARK + pipelineId + "'").execute())
-                                .chain(() -> addProvenance(conn, table.name(), List.of()))
+                                .chain(() -> provenance ? addProvenance(conn, table.name(), List.of()) : Uni.createFrom().voidItem())
                                 .replaceWith(List.<String>of())
                         : owner(conn, table.name()).chain(owner -> owner != null && !owner.equals(pipelineId)
                                 ? Uni.createFrom().item(List.of("table was created by another pipeline (" + owner + ")"))
@@ -83,7 +88,8 @@ public class TargetTables {
                                 })))
                 .chain(differences -> differences.isEmpty()
                         // Proves the table can be read now (waits for, then times out on, exclusive locks).
-                        ? existingColumns(conn, table.name()).chain(existing -> addProvenance(conn, table.name(), existing))
+                        ? existingColumns(conn, table.name()).chain(existing -> provenance
+                                ? addProvenance(conn, table.name(), existing) : Uni.createFrom().voidItem())
                                 .chain(() -> conn.query("SELECT 1 FROM " + qualified(table.name()) + " LIMIT 0").execute())
                                 .replaceWith(differences)
                         : Uni.createFrom().item(differences)));

@@ -70,12 +70,12 @@ class FileLedger {
     }
 
     /** Records a version of a file being loaded; returns its id. */
-    Uni<Long> insert(SqlClient tx, UUID pipelineId, SourceFile f, UUID runId) {
+    Uni<Long> insert(SqlClient tx, UUID pipelineId, SourceFile f, UUID runId, boolean provenance) {
         return tx.preparedQuery("""
                 INSERT INTO sluice.segment (pipeline_id, source_path, source_etag, source_size, run_id, rows, loaded_at,
                                             state, provenance)
-                VALUES ($1, $2, $3, $4, $5, 0, now(), 'loading', true) RETURNING id""")
-                .execute(Tuple.of(pipelineId, f.path(), f.etag(), f.size(), runId))
+                VALUES ($1, $2, $3, $4, $5, 0, now(), 'loading', $6) RETURNING id""")
+                .execute(Tuple.of(pipelineId, f.path(), f.etag(), f.size(), runId, provenance))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -156,7 +156,8 @@ class FileLedger {
     }
 
     /** A replace run swapped in: the run's files, loaded whole into the new table, are the pipeline's only segments. */
-    Uni<Void> replaceAll(SqlClient tx, UUID pipelineId, UUID runId, List<PlannedFile> files, Map<Long, long[]> counts) {
+    Uni<Void> replaceAll(SqlClient tx, UUID pipelineId, UUID runId, List<PlannedFile> files, Map<Long, long[]> counts,
+            boolean provenance) {
         List<PlannedFile> whole = files.stream().filter(f -> f.partKey() == 0).toList();
         Long[] ids = whole.stream().map(PlannedFile::segmentId).toArray(Long[]::new);
         String[] paths = whole.stream().map(PlannedFile::path).toArray(String[]::new);
@@ -168,10 +169,11 @@ class FileLedger {
                 .chain(() -> tx.preparedQuery("""
                         INSERT INTO sluice.segment (id, pipeline_id, source_path, source_etag, source_size, run_id, rows,
                                                     failed_rows, loaded_at, state, provenance)
-                        SELECT i, $1, p, e, s, $2, r, f, now(), 'loaded', true
+                        SELECT i, $1, p, e, s, $2, r, f, now(), 'loaded', $9
                         FROM unnest($3::int8[], $4::text[], $5::text[], $6::int8[], $7::int8[], $8::int8[]) AS x(i, p, e, s, r, f)""")
                         .execute(Tuple.tuple().addUUID(pipelineId).addUUID(runId).addArrayOfLong(ids).addArrayOfString(paths)
-                                .addArrayOfString(etags).addArrayOfLong(sizes).addArrayOfLong(rows).addArrayOfLong(failed)))
+                                .addArrayOfString(etags).addArrayOfLong(sizes).addArrayOfLong(rows).addArrayOfLong(failed)
+                                .addBoolean(provenance)))
                 .replaceWithVoid();
     }
 

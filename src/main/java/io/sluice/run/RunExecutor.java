@@ -145,7 +145,8 @@ public class RunExecutor {
             LOG.infof("Run %s of pipeline %s: coordination taken over by %s before it loaded", runId, job.pipelineName(),
                     replica.id());
         }
-        List<String> differences = await(tables.ensure(job.table(), job.pipelineId(), config.tableLockTimeout()));
+        List<String> differences = await(tables.ensure(job.table(), job.pipelineId(), config.tableLockTimeout(),
+                job.provenance()));
         if (!differences.isEmpty()) {
             throw new RunFailure("Target table " + tables.qualified(job.table().name()) + " does not match the program: "
                     + String.join("; ", differences));
@@ -295,7 +296,7 @@ public class RunExecutor {
                         throw new RunStore.CoordinationLost(job.runId());
                     }
                     return n;
-                }).chain(() -> ledger.replaceAll(conn, job.pipelineId(), job.runId(), files, Map.of()))));
+                }).chain(() -> ledger.replaceAll(conn, job.pipelineId(), job.runId(), files, Map.of(), job.provenance()))));
         log(job.runId(), "load", "Replaced the contents of " + tables.qualified(job.table().name()) + " atomically");
     }
 

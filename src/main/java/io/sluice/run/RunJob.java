@@ -33,7 +33,8 @@ record RunJob(
         String trigger,
         String touchFile,
         List<SourceFile> sourceFiles,
-        UUID retryOf) {
+        UUID retryOf,
+        boolean provenance) {
 
     boolean replace() {
         return strategy == LoadStrategy.REPLACE;

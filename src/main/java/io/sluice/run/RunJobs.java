@@ -73,7 +73,8 @@ class RunJobs {
                 LoadStrategy.valueOf(l.run().loadStrategy.toUpperCase(java.util.Locale.ROOT)), l.run().partitions,
                 source.format(), source.options() == null ? Map.of() : source.options(), json.read(p.validation, RULES),
                 l.store(), prefix, source.pattern(), p.maxFailedRows, l.run().trigger, touchFile(p),
-                l.run().sourceFiles == null ? null : json.read(l.run().sourceFiles, FILES), l.run().retryOf);
+                l.run().sourceFiles == null ? null : json.read(l.run().sourceFiles, FILES), l.run().retryOf,
+                p.rowProvenance);
     }
 
     private String touchFile(Pipeline p) {

@@ -114,7 +114,7 @@ class RunPlanWriter {
                     tx.run(conn -> ledger.forget(conn, d.replaces()));
                 }
                 long id = d.current().isPresent() ? d.current().get().id()
-                        : tx.run(conn -> ledger.insert(conn, job.pipelineId(), f, job.runId()));
+                        : tx.run(conn -> ledger.insert(conn, job.pipelineId(), f, job.runId(), job.provenance()));
                 if (ranges.get(i) == null) {
                     tx.run(conn -> ledger.insertPart(conn, id, null));
                     work.add(PlannedFile.whole(f, id, replacing || job.segmentPerTransaction(),

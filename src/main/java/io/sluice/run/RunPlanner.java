@@ -56,8 +56,9 @@ final class RunPlanner {
         if (!withRows.isEmpty()) {
             withRows.stream().filter(s -> !s.provenance()).findFirst().ifPresent(s -> {
                 throw new Unreplaceable(file.path() + " changed since it was loaded (ETag " + s.etag() + ", now "
-                        + file.etag() + "), and its earlier rows carry no provenance (loaded before Sluice recorded it):"
-                        + " they cannot be replaced row by row. Stop the pipeline and /clear its storage to reload it.");
+                        + file.etag() + "), and its earlier rows carry no provenance (the pipeline has row_provenance false, or they"
+                        + " were loaded before Sluice recorded it): they cannot be replaced row by row, and loading the new"
+                        + " version beside them would hold rows twice. Stop the pipeline and /clear its storage to reload it.");
             });
             List<Long> replaces = new ArrayList<>(others.stream().map(LedgerEntry::id).toList());
             if (stale) {

@@ -322,6 +322,34 @@ class ExactLoadingTest {
     }
 
     /** An append pipeline whose table has no key: doubles would not be caught by PostgreSQL. */
+    @Test
+    void aPipelineWithoutProvenanceLoadsExactlyAndRefusesAReloadThatWouldNeedIt() {
+        String table = table("noprov");
+        Map<String, Object> body = new HashMap<>();
+        body.put("program_code", "CREATE TABLE " + table + " (id BIGINT, email TEXT NOT NULL, version TEXT)");
+        body.put("source", Map.of("connector", Api.localConnector(root), "prefix", "in/", "format", "csv",
+                "options", Map.of("header", true)));
+        body.put("load_strategy", "append");
+        body.put("row_provenance", false);
+        String name = RunApi.put(body);
+        String id = RunApi.awaitCompiled(name);
+        deliver("plain.csv", csv(3000, i -> false, "v1"));
+        JsonPath first = run(id);
+        assertEquals("completed", first.getString("status"), first.prettify());
+        assertRows(table, 3000, "loaded once");
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'sluice_data'"
+                + " AND table_name = '" + table + "' AND column_name LIKE '\\_sluice\\_%'"), "no provenance columns");
+
+        // The file changes: its earlier rows cannot be told from the others, so the reload is refused.
+        deliver("plain.csv", csv(3000, i -> false, "v2"));
+        JsonPath refused = run(id);
+        assertEquals("failed", refused.getString("status"), refused.prettify());
+        assertTrue(refused.getString("errorMessage").contains("row_provenance false"), refused.getString("errorMessage"));
+        assertRows(table, 3000, "nothing doubled");
+        assertEquals(3000, count(table, "version = 'v1'"));
+        admin().get("/v0/pipelines/" + name).then().statusCode(200).body("row_provenance", equalTo(false));
+    }
+
     private String pipelineAppendNoKey(String table, int maxFailed) {
         Map<String, Object> body = new HashMap<>();
         body.put("program_code", "CREATE TABLE " + table + " (id BIGINT, email TEXT NOT NULL, version TEXT)");

@@ -19,9 +19,14 @@ public record TableSpec(String name, List<ColumnSpec> columns, List<String> prim
      * the program's columns followed by the {@link Provenance} columns.
      */
     public String createTableSql(String schema) {
+        return createTableSql(schema, true);
+    }
+
+    /** {@link #createTableSql(String)}, without the provenance columns when {@code provenance} is false (opted out). */
+    public String createTableSql(String schema, boolean provenance) {
         String definitions = columns.stream()
                 .map(c -> quote(c.name()) + " " + c.declaration())
-                .collect(Collectors.joining(", ")) + ", " + Provenance.columnDefinitions();
+                .collect(Collectors.joining(", ")) + (provenance ? ", " + Provenance.columnDefinitions() : "");
         String key = primaryKey.isEmpty() ? "" : ", PRIMARY KEY (" + quotedList(primaryKey) + ")";
         return "CREATE TABLE IF NOT EXISTS " + quote(schema) + "." + quote(name) + " (" + definitions + key + ")";
     }

@@ -68,6 +68,9 @@ public final class PipelinePatch {
     @JsonProperty("max_failed_rows") @Schema(nullable = true, description = "null: no limit")
     @Min(value = 0, message = PipelineRequest.MAX_FAILED_ROWS_MESSAGE)
     private Long maxFailedRows;
+
+    @JsonProperty("row_provenance") @Schema(nullable = true, description = "null: true")
+    private Boolean rowProvenance;
     @Schema(nullable = true, description = "null: no rules")
     private Map<String, List<@Valid @NotNull(message = "must be a rule") ValidationRule>> validation;
     @Valid @Schema(nullable = true, description = "null: no polling")
@@ -130,6 +133,11 @@ public final class PipelinePatch {
         sent.add("max_failed_rows");
     }
 
+    public void setRowProvenance(Boolean rowProvenance) {
+        this.rowProvenance = rowProvenance;
+        sent.add("row_provenance");
+    }
+
     public void setValidation(Map<String, List<ValidationRule>> validation) {
         this.validation = validation;
         sent.add("validation");
@@ -156,6 +164,7 @@ public final class PipelinePatch {
                 sent("partitions", partitions, stored.partitions()),
                 sent("schedule", schedule, stored.schedule()),
                 sent("max_failed_rows", maxFailedRows, stored.maxFailedRows()),
+                sent("row_provenance", rowProvenance, stored.rowProvenance()),
                 sent("validation", validation, stored.validation()),
                 sent("polling", polling, stored.polling()));
     }

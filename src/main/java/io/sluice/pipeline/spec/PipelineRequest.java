@@ -45,6 +45,10 @@ public record PipelineRequest(
         @Schema(description = "Quartz cron (with seconds) starting runs of an active pipeline", example = "0 0 2 * * ?", nullable = true) String schedule,
         @JsonProperty("max_failed_rows") @Schema(description = "A run fails once more rows than this fail validation; null: no limit", nullable = true)
         @Min(value = 0, message = MAX_FAILED_ROWS_MESSAGE) Long maxFailedRows,
+        @JsonProperty("row_provenance") @Schema(description = "Whether loaded rows record their source file and row"
+                + " (_sluice_file_id, _sluice_row) so that changed files can be replaced exactly; default true. With false,"
+                + " a reload that would need them (a file changed after rows of it were loaded) is refused", nullable = true)
+        Boolean rowProvenance,
         @Schema(description = "Per-column validation rules") Map<String, List<@Valid @NotNull(message = "must be a rule") ValidationRule>> validation,
         @Valid PollingSpec polling) {
 
