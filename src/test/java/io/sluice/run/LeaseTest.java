@@ -63,11 +63,24 @@ class LeaseTest {
         TestDatabase.execute("DELETE FROM sluice.replica");
     }
 
-    private static UUID newPipeline() {
+    private final List<UUID> pipelines = new java.util.ArrayList<>();
+
+    private UUID newPipeline() {
         String name = Api.unique("lease");
         Api.admin().body(Map.of("program_code", "CREATE TABLE " + name.replace('-', '_') + " (id BIGINT)"))
                 .put("/v0/pipelines/" + name).then().statusCode(201);
-        return UUID.fromString(Api.pipeline(name).getString("id"));
+        UUID id = UUID.fromString(Api.pipeline(name).getString("id"));
+        pipelines.add(id);
+        return id;
+    }
+
+    /** The hand-made runs must not outlive the test: the next test class's claimer would take them up. */
+    @org.junit.jupiter.api.AfterEach
+    void deleteTheRuns() {
+        for (UUID id : pipelines) {
+            TestDatabase.execute("DELETE FROM sluice.run WHERE pipeline_id = '" + id + "'");
+        }
+        TestDatabase.execute("DELETE FROM sluice.replica WHERE id IN ('" + a + "', '" + b + "')");
     }
 
     /** A run (pending, or loading with {@code partitions} pending partitions). */
@@ -75,7 +88,7 @@ class LeaseTest {
         return run(pipelineId, status, loading, partitions);
     }
 
-    private static UUID run(UUID pipelineId, String status, boolean loading, int partitions) {
+    private UUID run(UUID pipelineId, String status, boolean loading, int partitions) {
         UUID id = UUID.randomUUID();
         TestDatabase.execute("INSERT INTO sluice.run (id, pipeline_id, status, trigger, load_strategy, partitions, created_at,"
                 + " heartbeat_at, loading_since) VALUES ('" + id + "', '" + pipelineId + "', '" + status + "', 'manual', 'append', "
