@@ -1,19 +1,25 @@
 package io.sluice.external;
 
 import static io.restassured.RestAssured.given;
+import static io.sluice.external.IcebergFixtures.commit;
+import static io.sluice.external.IcebergFixtures.jdbcTask;
 import static io.sluice.external.IcebergFixtures.sync;
 import static io.sluice.external.IcebergFixtures.tableConfig;
 import static io.sluice.support.Api.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +30,9 @@ import io.sluice.support.Api;
 import io.sluice.support.S3ProxyResource;
 
 /**
- * The sync gauges of /q/metrics (io.sluice.metrics.StateGauges) follow an external table: the end
- * of its last successful sync, and whether its newest sync failed.
+ * The sync gauges of /q/metrics (io.sluice.metrics.StateGauges, SyncLagGauges) follow an external
+ * table: the end of its last successful sync, whether its newest sync failed, and for an Iceberg
+ * table the age of the oldest snapshot not synced yet.
  */
 @QuarkusTest
 @WithTestResource(S3ProxyResource.class)
@@ -47,6 +54,7 @@ class ExternalSyncMetricsTest {
         String failing = "sluice_external_sync_failing{table=\"" + table + "\"}";
         Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertEquals(0.0, value(success), "never synced"));
+        assertFalse(scrape().contains(lag(table)), "a raw S3 table has no snapshots, so no lag gauge");
 
         long before = System.currentTimeMillis() / 1000;
         JsonPath first = sync(table);
@@ -70,6 +78,59 @@ class ExternalSyncMetricsTest {
         admin().delete("/tables/" + name).then().statusCode(200);
         Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .until(() -> !scrape().contains(success));
+    }
+
+    @Test
+    void icebergLagIsTheAgeOfTheOldestUnsyncedSnapshotAndZeroOnceSynced() throws Exception {
+        String catalogName = "sluice_lag";
+        Path warehouse = Api.tempDir();
+        Catalog catalog = IcebergFixtures.catalog(catalogName, IcebergFixtures.jdbcCatalogProperties(catalogName, "file:" + warehouse));
+        try {
+            String name = Api.unique("lagging").toLowerCase();
+            Table lake = IcebergFixtures.createTable(catalog, "sales", name);
+            commit(lake, 1, 1, 20);
+            long firstCommit = lake.currentSnapshot().timestampMillis();
+            Map<String, String> task = jdbcTask(catalogName, "file:" + warehouse, "sales." + name);
+            task.put("catalog.jdbc.schema-version", "V1");
+            task.remove("schedule"); // only this test's syncs: a cron fire at :00 or :30 would catch up in between
+            admin().body(tableConfig(name, task)).post("/tables").then().statusCode(201);
+            String table = name + "_OFFLINE";
+            String lag = lag(table);
+
+            // never synced: the first snapshot has been waiting since its commit
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertTrue(value(lag) > 0, "not synced yet"));
+            assertTrue(value(lag) <= (System.currentTimeMillis() - firstCommit) / 1000.0 + 1, "the first snapshot's age");
+
+            assertEquals("COMPLETED", sync(table).getString("status"));
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertEquals(0.0, value(lag), "the checkpoint is the current snapshot"));
+
+            // a commit to the lake, no sync yet: the lag is that snapshot's age, and it grows
+            commit(lake, 21, 1, 20);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertTrue(value(lag) > 0, "a snapshot waits"));
+            double waiting = value(lag);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertTrue(value(lag) > waiting, "the lag grows until the next sync"));
+
+            assertEquals("COMPLETED", sync(table).getString("status"));
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertEquals(0.0, value(lag), "synced again"));
+
+            admin().delete("/tables/" + name).then().statusCode(200);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !scrape().contains(lag));
+        } finally {
+            if (catalog instanceof AutoCloseable c) {
+                c.close();
+            }
+            Api.deleteRecursively(warehouse);
+        }
+    }
+
+    private static String lag(String table) {
+        return "sluice_external_sync_lag_seconds{table=\"" + table + "\"}";
     }
 
     private static String scrape() {
