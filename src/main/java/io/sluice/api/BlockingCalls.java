@@ -3,7 +3,6 @@ package io.sluice.api;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
@@ -11,19 +10,28 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
-import io.vertx.mutiny.core.Vertx;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 
 /**
- * Runs blocking code (file system, ZooKeeper, SDK calls) on a worker thread and delivers its result
- * back on the caller's Vert.x context, so a reactive Hibernate session can go on using it.
+ * The one way short blocking calls (file system, ZooKeeper, SDK and catalog calls, token checks)
+ * leave the event loop: on a worker thread of Quarkus' pool, with the result delivered back on the
+ * caller's Vert.x context, so a reactive Hibernate session can go on using it. (Long-running work
+ * has threads of its own: a run's on RunThreads.)
  */
 @ApplicationScoped
 public class BlockingCalls {
-    @Inject
-    Vertx vertx;
-
     public <T> Uni<T> run(Supplier<T> work) {
-        return vertx.executeBlocking(Uni.createFrom().item(work), false);
+        return offload(Uni.createFrom().item(work));
+    }
+
+    /** Subscribes to {@code work} on a worker thread; its outcome comes back on the caller's Vert.x context, if any. */
+    public static <T> Uni<T> offload(Uni<T> work) {
+        return Uni.createFrom().deferred(() -> {
+            Context caller = Vertx.currentContext();
+            Uni<T> offloaded = work.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+            return caller == null ? offloaded : offloaded.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        });
     }
 
     /**

@@ -18,9 +18,6 @@ import org.apache.zookeeper.data.Stat;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * Small asynchronous store of ZooKeeper nodes (typically JSON documents): watcher status and
@@ -203,8 +200,7 @@ public class ZkStore {
     private static <T> Uni<T> blocking(String path, Callable<T> work) {
         return Uni.createFrom().deferred(() -> {
             PathUtils.validatePath(path);
-            Context caller = Vertx.currentContext();
-            Uni<T> result = Uni.createFrom().item(() -> {
+            return io.sluice.api.BlockingCalls.offload(Uni.createFrom().item(() -> {
                 try {
                     return work.call();
                 } catch (RuntimeException e) {
@@ -212,8 +208,7 @@ public class ZkStore {
                 } catch (Exception e) {
                     throw new ZkStoreException(path, e);
                 }
-            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-            return caller == null ? result : result.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+            }));
         });
     }
 

@@ -13,7 +13,6 @@ import org.jboss.logging.Logger;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Verifies JWT bearer tokens with smallrye-jwt's {@link JWTParser}: signature against the configured
@@ -54,7 +53,7 @@ public class JwtAuthenticator {
         if (token.length() > MAX_TOKEN_LENGTH || !configured()) {
             return Uni.createFrom().nullItem();
         }
-        return Uni.createFrom().item(() -> verify(token)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return io.sluice.api.BlockingCalls.offload(Uni.createFrom().item(() -> verify(token)));
     }
 
     private Identity verify(String token) {

@@ -18,10 +18,7 @@ import java.util.function.Predicate;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.sluice.api.SluiceException;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -182,12 +179,7 @@ final class S3Store implements SourceStore, AutoCloseable {
 
     /** Submits a request from a worker thread; the result comes back on the caller's Vert.x context, if any. */
     private <T> Uni<T> call(Function<S3AsyncClient, CompletableFuture<T>> request) {
-        return Uni.createFrom().deferred(() -> {
-            Context caller = Vertx.currentContext();
-            Uni<T> response = Uni.createFrom().completionStage(() -> request.apply(client()))
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-            return caller == null ? response : response.emitOn(task -> caller.runOnContext(ignored -> task.run()));
-        });
+        return io.sluice.api.BlockingCalls.offload(Uni.createFrom().completionStage(() -> request.apply(client())));
     }
 
     /** Pinned to the listed version, unless the store gave no ETag (then the response is checked instead). */
