@@ -5,8 +5,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.iceberg.CatalogProperties;
@@ -41,6 +38,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.sluice.support.Api;
+import io.sluice.support.PackagedSluice;
 import io.sluice.support.S3ProxyResource;
 
 /**
@@ -56,9 +54,8 @@ class IcebergLakeOnS3IT {
     private Path work;
     private S3ProxyResource s3proxy;
     private Map<String, String> s3;
-    private Process sluice;
+    private PackagedSluice sluice;
     private String baseUri;
-    private Path log;
 
     private static final String PG_PASSWORD = "it-" + java.util.UUID.randomUUID();
 
@@ -68,52 +65,23 @@ class IcebergLakeOnS3IT {
         work = Files.createTempDirectory(Files.createDirectories(build), "lake-it-");
         s3proxy = new S3ProxyResource();
         s3 = s3proxy.start();
-        Path jar = Path.of(System.getProperty("sluice.it.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        log = work.resolve("sluice.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString()).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> env = builder.environment();
-        env.put("SLUICE_DATA_DIR", work.resolve("data").toString());
-        env.put("SLUICE_AUTH_BOOTSTRAP_KEY", KEY);
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("SLUICE_S3_IT_ACCESS_KEY", s3.get(S3ProxyResource.ACCESS_KEY_ENV));
-        env.put("SLUICE_S3_IT_SECRET_KEY", s3.get(S3ProxyResource.SECRET_KEY_ENV));
         // The embedded PostgreSQL (which also holds the lake's catalog here) takes the password of a
         // password file written before its first start; the table config names it by variable.
         Path data = Files.createDirectories(work.resolve("data"));
         Files.writeString(data.resolve("postgres.password"), PG_PASSWORD + "\n");
         Files.setPosixFilePermissions(data.resolve("postgres.password"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        env.put("SLUICE_S3_IT_PG_PASSWORD", PG_PASSWORD);
-        sluice = builder.start();
-        baseUri = "http://127.0.0.1:" + port;
-        try {
-            Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> {
-                        if (!sluice.isAlive()) {
-                            throw new IllegalStateException("Sluice exited with " + sluice.exitValue());
-                        }
-                        return given().baseUri(baseUri).get("/q/health/ready").statusCode() == 200;
-                    });
-        } catch (RuntimeException e) {
-            printLog();
-            throw e;
-        }
+        sluice = PackagedSluice.start(work, KEY, Map.of(
+                "SLUICE_S3_IT_ACCESS_KEY", s3.get(S3ProxyResource.ACCESS_KEY_ENV),
+                "SLUICE_S3_IT_SECRET_KEY", s3.get(S3ProxyResource.SECRET_KEY_ENV),
+                "SLUICE_S3_IT_PG_PASSWORD", PG_PASSWORD));
+        baseUri = sluice.baseUri();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (sluice != null && sluice.isAlive()) {
-            sluice.destroy();
-            if (!sluice.waitFor(40, TimeUnit.SECONDS)) {
-                sluice.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        if (sluice != null) {
+            sluice.close();
         }
         if (s3proxy != null) {
             s3proxy.stop();
@@ -219,13 +187,7 @@ class IcebergLakeOnS3IT {
     }
 
     private void printLog() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            System.err.println("---- " + log + " (last 80 lines)");
-            lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.err::println);
-        } catch (IOException e) {
-            System.err.println("No log at " + log);
-        }
+        sluice.printLog();
     }
 
     /**

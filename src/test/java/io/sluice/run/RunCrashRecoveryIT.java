@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,6 +29,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.sluice.support.Api;
+import io.sluice.support.PackagedSluice;
 
 /**
  * Processes killed in the middle of runs, end to end on the packaged application
@@ -217,13 +216,8 @@ class RunCrashRecoveryIT {
     }
 
     private Sluice start(Path data, int n) throws IOException {
-        Path jar = Path.of(System.getProperty("sluice.it.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run ./mvnw verify (which packages before this test)");
-        }
-        Sluice sluice = Sluice.start(jar, work, data, work.resolve("sluice-" + n + ".log"));
+        Sluice sluice = Sluice.start(work, data, "sluice-" + n + ".log");
         processes.add(sluice);
-        sluice.awaitReady();
         return sluice;
     }
 
@@ -253,45 +247,23 @@ class RunCrashRecoveryIT {
         }
     }
 
-    /** One Sluice process: the packaged application in a child JVM. */
-    private record Sluice(Process process, String baseUri, Path log) {
+    /** One Sluice process: the packaged application in a child JVM, with small batches and short leases. */
+    private record Sluice(PackagedSluice app) {
 
-        static Sluice start(Path jar, Path workDir, Path data, Path log) throws IOException {
-            int port = freePort();
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-jar", jar.toString())
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Map<String, String> env = builder.environment();
-            env.put("SLUICE_DATA_DIR", data.toString());
-            env.put("SLUICE_AUTH_BOOTSTRAP_KEY", KEY);
-            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            env.put("SLUICE_RUN_BATCH_SIZE", "1000");
-            env.put("SLUICE_RUN_HEARTBEAT_TIMEOUT", "5s");
-            env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"); // as the container images do
-            return new Sluice(builder.start(), "http://127.0.0.1:" + port, log);
+        static Sluice start(Path workDir, Path data, String logName) throws IOException {
+            return new Sluice(PackagedSluice.start(workDir, logName, KEY, Map.of(
+                    "SLUICE_DATA_DIR", data.toString(),
+                    "SLUICE_RUN_BATCH_SIZE", "1000",
+                    "SLUICE_RUN_HEARTBEAT_TIMEOUT", "5s",
+                    "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"))); // as the container images do
+        }
+
+        Path log() {
+            return app.log();
         }
 
         RequestSpecification api() {
-            return given().baseUri(baseUri).auth().oauth2(KEY).contentType(ContentType.JSON);
-        }
-
-        void awaitReady() {
-            try {
-                Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                        .ignoreExceptions()
-                        .until(() -> {
-                            if (!process.isAlive()) {
-                                throw new IllegalStateException("Sluice exited with " + process.exitValue());
-                            }
-                            return given().baseUri(baseUri).get("/q/health/ready").statusCode() == 200;
-                        });
-            } catch (RuntimeException e) {
-                printLog();
-                throw e;
-            }
+            return given().baseUri(app.baseUri()).auth().oauth2(KEY).contentType(ContentType.JSON);
         }
 
         /** Polls GET {@code path} until the condition holds, and returns the last response. */
@@ -307,40 +279,16 @@ class RunCrashRecoveryIT {
 
         /** kill -9. */
         void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the killed process exited");
+            app.kill();
         }
 
         /** An orderly stop (SIGTERM), else kill -9. */
         void stop() {
-            if (!process.isAlive()) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(40, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            app.close();
         }
 
         void printLog() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                System.err.println("---- " + log + " (last 80 lines)");
-                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.err::println);
-            } catch (IOException e) {
-                System.err.println("No log at " + log);
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
+            app.printLog();
         }
     }
 }

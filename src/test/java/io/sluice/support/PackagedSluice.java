@@ -34,12 +34,18 @@ public final class PackagedSluice implements AutoCloseable {
 
     /** Starts the application with this bootstrap key and extra environment, and waits until it is ready. */
     public static PackagedSluice start(Path workDir, String adminKey, Map<String, String> extraEnv) throws IOException {
+        return start(workDir, "sluice.log", adminKey, extraEnv);
+    }
+
+    /** As {@link #start(Path, String, Map)}, logging to {@code logName} in the work directory (several processes, one directory). */
+    public static PackagedSluice start(Path workDir, String logName, String adminKey, Map<String, String> extraEnv)
+            throws IOException {
         Path jar = Path.of(System.getProperty("sluice.it.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw verify (which packages before the ITs)");
         }
         int port = freePort();
-        Path log = workDir.resolve("sluice.log");
+        Path log = workDir.resolve(logName);
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jar.toString())
                 .directory(workDir.toFile())
