@@ -194,11 +194,13 @@ class MultiReplicaIT {
         phase("PostgreSQL stopped");
         // Meanwhile the API answers 503 with Retry-After (or what it can from memory), never 500.
         List<String> answers = new ArrayList<>();
+        List<Integer> readiness = new ArrayList<>();
         long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
         while (System.nanoTime() < until) {
             for (int i = 0; i < REPLICAS; i++) {
                 var response = api(i).get(runs + run).then().extract();
                 answers.add(response.statusCode() + (response.statusCode() == 503 ? "/" + response.header("Retry-After") : ""));
+                readiness.add(given().baseUri(replicas[i].baseUri()).get("/q/health/ready").then().extract().statusCode());
             }
             Thread.sleep(100);
         }
@@ -206,6 +208,7 @@ class MultiReplicaIT {
         phase("PostgreSQL started again; answers meanwhile: " + new java.util.TreeSet<>(answers));
         assertTrue(answers.stream().allMatch(a -> a.equals("200") || a.equals("503/5")), "answers during the outage: " + answers);
         assertTrue(answers.contains("503/5"), "the outage was seen: " + answers);
+        assertTrue(readiness.contains(503), "readiness reflects the outage: " + readiness);
         JsonPath done = awaitRun(1, runs + run, MultiReplicaIT::ended);
         assertEquals("completed", done.getString("status"), done.prettify());
         assertExactly("pg_restart_t", BIG.count());

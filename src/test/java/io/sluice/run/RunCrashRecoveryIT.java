@@ -177,10 +177,6 @@ class RunCrashRecoveryIT {
         return "/api/v1/pipelines/" + id + "/runs/";
     }
 
-    private static String latestRun(Sluice sluice, String runs) {
-        return sluice.api().get(runs).then().statusCode(200).extract().path("runs[0].id");
-    }
-
     private static long validIdSum(List<SourceRows> files) {
         return files.stream().mapToLong(f -> f.ids().filter(f::valid).sum()).sum();
     }
