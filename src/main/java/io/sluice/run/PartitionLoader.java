@@ -189,6 +189,21 @@ class PartitionLoader {
      */
     private void loadAtOnce(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
             RowBatch batch, Shared shared) throws Exception {
+        long[] done = loadWhole(tx, job, partition, fileIndex, piece, target, batch, shared);
+        tx.commit();
+        metrics.batchCommitted(job.pipelineName(), done[0], done[1], done[2]);
+        metrics.bytesRead(job.pipelineName(), piece.bytes());
+        logReplaced(job, piece, done);
+    }
+
+    /**
+     * The statements of {@link #loadAtOnce} without its commit: the caller commits (an Iceberg
+     * sync's {@link SnapshotTransaction} commits every file of the snapshot range at once).
+     * {@code partition} negative: not a piece of the run's plan (no partition progress). Returns
+     * rows processed, failed, skipped, and the earlier rows replaced.
+     */
+    long[] loadWhole(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
+            RowBatch batch, Shared shared) throws Exception {
         long processed = 0;
         long failed = 0;
         long skipped = 0;
@@ -219,17 +234,21 @@ class PartitionLoader {
             requireUnchanged(job, piece);
             ledger.advance(tx, piece.segmentId(), piece.partKey(), processed, processed, failed, job.runId());
             ledger.completePart(tx, piece.segmentId(), piece.partKey());
-            store.advancePartition(tx, job.runId(), partition, processed, fileIndex + 1);
-            store.count(tx, job.runId(), processed, failed, skipped);
-            tx.commit();
-            metrics.batchCommitted(job.pipelineName(), processed, failed, skipped);
-            metrics.bytesRead(job.pipelineName(), piece.bytes());
-            if (!piece.replaces().isEmpty()) {
-                String message = "Replaced " + replaced + " rows of an earlier version of " + piece.path() + " with the "
-                        + (processed - failed) + " rows of its current one (ETag " + piece.etag() + ")";
-                runs.log(job.runId(), "load", message).await().indefinitely();
-                LOG.infof("Run %s: %s", job.runId(), message);
+            if (partition >= 0) {
+                store.advancePartition(tx, job.runId(), partition, processed, fileIndex + 1);
             }
+            store.count(tx, job.runId(), processed, failed, skipped);
+            return new long[] { processed, failed, skipped, replaced };
+        }
+    }
+
+    /** After the commit: says how many rows of an earlier version the piece replaced. */
+    void logReplaced(RunJob job, PlannedFile piece, long[] done) {
+        if (!piece.replaces().isEmpty()) {
+            String message = "Replaced " + done[3] + " rows of an earlier version of " + piece.path() + " with the "
+                    + (done[0] - done[1]) + " rows of its current one (ETag " + piece.etag() + ")";
+            runs.log(job.runId(), "load", message).await().indefinitely();
+            LOG.infof("Run %s: %s", job.runId(), message);
         }
     }
 

@@ -64,6 +64,8 @@ public class RunExecutor {
     jakarta.enterprise.event.Event<RunFinished> finished;
     @Inject
     RunMetrics metrics;
+    @Inject
+    SnapshotTransaction snapshots;
 
     @Inject
     RunThreads threads;
@@ -139,7 +141,13 @@ public class RunExecutor {
                 await(tables.dropStaging(runId).chain(() -> tables.createStaging(job.table().name(), runId)));
                 target = tables.qualified(TargetTables.stagingName(runId));
             }
-            runPartitions(job, planned.partitions(), target, shared);
+            SnapshotChanges snapshot = snapshots.expected(job);
+            if (snapshot != null) {
+                // an Iceberg sync: the whole snapshot range in one transaction
+                snapshots.load(job, planned.partitions(), target, shared, snapshot);
+            } else {
+                runPartitions(job, planned.partitions(), target, shared);
+            }
             if (job.replace()) {
                 swapIn(job, planned.partitions());
             }
