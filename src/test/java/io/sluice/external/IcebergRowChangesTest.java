@@ -5,7 +5,6 @@ import static io.sluice.external.IcebergFixtures.jdbcTask;
 import static io.sluice.external.IcebergFixtures.sync;
 import static io.sluice.external.IcebergFixtures.tableConfig;
 import static io.sluice.support.Api.admin;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -323,7 +322,7 @@ class IcebergRowChangesTest {
         Schema idOnly = table.schema().select("id");
         OutputFile out = table.io().newOutputFile(table.locationProvider().newDataLocation("eq-" + UUID.randomUUID() + ".parquet"));
         EqualityDeleteWriter<Record> writer = Parquet.writeDeletes(out).createWriterFunc(GenericParquetWriter::create)
-                .overwrite().rowSchema(idOnly).withSpec(table.spec()).equalityFieldIds(1).buildEqualityWriter();
+                .overwrite().rowSchema(idOnly).withSpec(table.spec()).equalityFieldIds(List.of(1)).buildEqualityWriter();
         try (writer) {
             for (long id : ids) {
                 GenericRecord r = GenericRecord.create(idOnly);
