@@ -39,10 +39,13 @@ public record SnapshotChanges(long snapshotId, List<String> removed, List<Source
      *
      * @param equalityFieldIds empty for a position delete file (file path and row position); else the
      *                         Iceberg field ids whose values identify the deleted rows
+     * @param equalityNames    those fields' current names (for tables whose columns go by name)
      */
-    public record RowDeletes(SourceFile file, List<Integer> equalityFieldIds, List<String> dataFiles) {
+    public record RowDeletes(SourceFile file, List<Integer> equalityFieldIds, List<String> equalityNames,
+            List<String> dataFiles) {
         public RowDeletes {
             equalityFieldIds = List.copyOf(equalityFieldIds);
+            equalityNames = List.copyOf(equalityNames);
             dataFiles = List.copyOf(dataFiles);
         }
 

@@ -205,13 +205,16 @@ public class SnapshotTransaction {
      */
     private static long applyEqualities(LoadConnection tx, RunJob job, PartitionLoader.Target target,
             SnapshotChanges.RowDeletes d, Array dataFiles, PartitionLoader.Shared shared) throws Exception {
+        // columns hold fields by id; a table with a posted schema has none: its columns go by name
         Map<Integer, String> columnOfField = new HashMap<>();
+        boolean byId = job.options().get(Formats.PARQUET_FIELD_IDS) instanceof Map<?, ?> ids && !ids.isEmpty();
         if (job.options().get(Formats.PARQUET_FIELD_IDS) instanceof Map<?, ?> ids) {
             ids.forEach((column, id) -> columnOfField.put(Integer.valueOf(id.toString()), column.toString()));
         }
         List<ColumnSpec> columns = new ArrayList<>();
-        for (int fieldId : d.equalityFieldIds()) {
-            String column = columnOfField.get(fieldId);
+        for (int i = 0; i < d.equalityFieldIds().size(); i++) {
+            int fieldId = d.equalityFieldIds().get(i);
+            String column = byId ? columnOfField.get(fieldId) : d.equalityNames().get(i);
             ColumnSpec spec = column == null ? null
                     : job.table().columns().stream().filter(c -> c.name().equals(column)).findFirst().orElse(null);
             if (spec == null) {

@@ -117,8 +117,14 @@ public final class IcebergChanges {
         }
         List<String> removed = loaded.keySet().stream().filter(p -> !live.contains(p)).sorted().toList();
         List<SnapshotChanges.RowDeletes> rowDeletes = new ArrayList<>();
-        deleteFiles.forEach((location, file) -> rowDeletes.add(
-                new SnapshotChanges.RowDeletes(file, equalityIds.get(location), appliesTo.get(location))));
+        deleteFiles.forEach((location, file) -> {
+            List<Integer> ids = equalityIds.get(location);
+            List<String> names = ids.stream().map(id -> {
+                String n = table.schema().findColumnName(id);
+                return n == null ? "" : n;
+            }).toList();
+            rowDeletes.add(new SnapshotChanges.RowDeletes(file, ids, names, appliesTo.get(location)));
+        });
         return new Plan(files, new SnapshotChanges(target, removed, reloaded, rowDeletes), reconciled);
     }
 
