@@ -89,7 +89,7 @@ class PartitionLoader {
                 }
                 try {
                     if (piece.oneTransaction()) {
-                        loadAtOnce(tx, job, part.index(), f, piece, target, batches[0], shared);
+                        loadAtOnce(tx, job, part.index(), f, piece, target, batches, shared);
                     } else {
                         loadInBatches(tx, job, part.index(), f, piece, from, target, batches, shared);
                     }
@@ -188,8 +188,8 @@ class PartitionLoader {
      * readers see the earlier version or this one, never both and never neither.
      */
     private void loadAtOnce(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
-            RowBatch batch, Shared shared) throws Exception {
-        long[] done = loadWhole(tx, job, partition, fileIndex, piece, target, batch, shared);
+            RowBatch[] batches, Shared shared) throws Exception {
+        long[] done = loadWhole(tx, job, partition, fileIndex, piece, target, batches, shared);
         tx.commit();
         metrics.batchCommitted(job.pipelineName(), done[0], done[1], done[2]);
         metrics.bytesRead(job.pipelineName(), piece.bytes());
@@ -203,7 +203,7 @@ class PartitionLoader {
      * rows processed, failed, skipped, and the earlier rows replaced.
      */
     long[] loadWhole(LoadConnection tx, RunJob job, int partition, int fileIndex, PlannedFile piece, Target target,
-            RowBatch batch, Shared shared) throws Exception {
+            RowBatch[] batches, Shared shared) throws Exception {
         long processed = 0;
         long failed = 0;
         long skipped = 0;
@@ -211,24 +211,51 @@ class PartitionLoader {
         try (RowReader reader = open(job, piece, 0, shared)) {
             long replaced = piece.replaces().isEmpty() ? 0
                     : ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces());
-            while (true) {
-                stopIfAsked(shared);
-                List<RowError> errors = new ArrayList<>();
-                int read = reader.read(batch, errorsInFileRows(piece, errors));
-                long consumed = reader.rowsConsumed();
-                if (job.segmentPerTransaction() && !errors.isEmpty()) {
-                    throw rowsRejected(job, piece, errors);
+            // the reader parses batch n+1 while batch n is COPYed (in order, on the one connection)
+            Future<long[]> pending = null;
+            int current = 0;
+            try {
+                while (true) {
+                    stopIfAsked(shared);
+                    RowBatch batch = batches[current];
+                    List<RowError> errors = new ArrayList<>();
+                    int read = reader.read(batch, errorsInFileRows(piece, errors));
+                    long consumed = reader.rowsConsumed();
+                    if (pending != null) {
+                        long[] written = resultOf(pending);
+                        pending = null;
+                        skipped += written[0] + written[1];
+                    }
+                    if (job.segmentPerTransaction() && !errors.isEmpty()) {
+                        throw rowsRejected(job, piece, errors);
+                    }
+                    if (read > 0 || !errors.isEmpty() || consumed > processed) {
+                        pending = threads.submit(() -> {
+                            long[] written = writeRows(tx, target, piece, batch);
+                            tx.insertErrors(job.runId(), piece.path(), errors);
+                            return written;
+                        });
+                        failed += failedRows(errors);
+                        processed = consumed;
+                        current ^= 1;
+                        checkThreshold(job, before + failed);
+                    }
+                    if (read == 0) {
+                        break;
+                    }
                 }
-                if (read > 0 || !errors.isEmpty() || consumed > processed) {
-                    long[] written = writeRows(tx, target, piece, batch);
-                    tx.insertErrors(job.runId(), piece.path(), errors);
-                    failed += failedRows(errors);
+                if (pending != null) {
+                    long[] written = resultOf(pending);
+                    pending = null;
                     skipped += written[0] + written[1];
-                    processed = consumed;
-                    checkThreshold(job, before + failed);
                 }
-                if (read == 0) {
-                    break;
+            } finally {
+                if (pending != null) {
+                    try {
+                        pending.get(); // never leave a COPY running on the connection
+                    } catch (ExecutionException e) {
+                        // the first failure is the one reported
+                    }
                 }
             }
             requireUnchanged(job, piece);
@@ -305,6 +332,14 @@ class PartitionLoader {
 
     private static long failedRows(List<RowError> errors) {
         return errors.stream().mapToLong(RowError::row).distinct().count();
+    }
+
+    private static long[] resultOf(Future<long[]> write) throws Exception {
+        try {
+            return write.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+        }
     }
 
     private static long result(Future<Long> commit) throws Exception {

@@ -84,7 +84,7 @@ public class SnapshotTransaction {
     void load(RunJob job, List<RunStore.Partition> partitions, String qualifiedTarget, PartitionLoader.Shared shared,
             SnapshotChanges changes) throws Exception {
         PartitionLoader.Target target = loader.target(job, qualifiedTarget, null);
-        RowBatch batch = new RowBatch(job.table(), config.batchSize());
+        RowBatch[] batches = { new RowBatch(job.table(), config.batchSize()), new RowBatch(job.table(), config.batchSize()) };
         for (RunStore.Partition p : partitions) {
             store.partitionStatus(job.runId(), p.index(), "running").await().indefinitely();
         }
@@ -106,7 +106,7 @@ public class SnapshotTransaction {
                     }
                     tx.update("DELETE FROM sluice.segment_delete WHERE segment_id = ?", segment);
                     long[] done = loader.loadWhole(tx, job, -1, 0, PlannedFile.whole(f, segment, true, List.of(segment), 0),
-                            target, batch, shared);
+                            target, batches, shared);
                     reloadedRows += done[3];
                     add(loaded, done);
                     bytes += f.size();
@@ -114,7 +114,7 @@ public class SnapshotTransaction {
                 for (RunStore.Partition p : partitions) {
                     for (int i = p.fileIndex(); i < p.files().size(); i++) {
                         PlannedFile piece = p.files().get(i);
-                        long[] done = loader.loadWhole(tx, job, p.index(), i, piece, target, batch, shared);
+                        long[] done = loader.loadWhole(tx, job, p.index(), i, piece, target, batches, shared);
                         add(loaded, done);
                         bytes += piece.bytes();
                         if (!piece.replaces().isEmpty()) {
