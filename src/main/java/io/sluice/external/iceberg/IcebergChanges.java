@@ -63,6 +63,10 @@ public final class IcebergChanges {
                     List.of(), List.of()), loaded.isEmpty() ? null : "the table has no current snapshot");
         }
         long target = current.snapshotId();
+        if (checkpoint != null && checkpoint == target) {
+            // the checkpoint moves only with a committed sync, and /clear drops it with the rows
+            return new Plan(Map.of(), SnapshotChanges.loadOnly(target), null);
+        }
         String reconciled = null;
         if (checkpoint != null && checkpoint != target && !SnapshotUtil.isAncestorOf(table, target, checkpoint)) {
             reconciled = table.snapshot(checkpoint) == null
