@@ -38,16 +38,16 @@ CP="$(cat "$WORK/cp.txt"):$REPO_DIR/target/classes"
 wait_for_low_load
 # The embedded PostgreSQL takes password logins only: the password is chosen here (the application
 # keeps a postgres.password it finds), so that the catalog config can name it by variable
-# (catalog.jdbc.password-env) in the application's environment.
-BENCH_PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
-export BENCH_PG_PASSWORD
+# (catalog.jdbc.password-env; credential variables must start with SLUICE_S3_, S3_ or AWS_).
+SLUICE_S3_BENCH_PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+export SLUICE_S3_BENCH_PG_PASSWORD
 mkdir -p "$WORK/data" && chmod 700 "$WORK/data"
-(umask 077 && printf '%s\n' "$BENCH_PG_PASSWORD" >"$WORK/data/postgres.password")
+(umask 077 && printf '%s\n' "$SLUICE_S3_BENCH_PG_PASSWORD" >"$WORK/data/postgres.password")
 start_app "$WORK/data"
 READY_MS=$(wait_ready)
 log "ready after ${READY_MS} ms on $APP_URL"
 PG_PORT=$(sed -n 4p "$APP_DATA/postgres/postmaster.pid")
-PG_URI="postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres&password=$BENCH_PG_PASSWORD"
+PG_URI="postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres&password=$SLUICE_S3_BENCH_PG_PASSWORD"
 CATALOG_URI="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 "$PG_URI")
 
@@ -82,7 +82,7 @@ sync_table() {
     local name=$1 snapshot=$2 task status loaded
     api POST /tables "{\"tableName\":\"$name\",\"tableType\":\"OFFLINE\",\"schema\":null,\"task\":{\"taskTypeConfigsMap\":{
         \"ExternalTableSyncTask\":{\"catalogType\":\"jdbc\",\"catalog.uri\":\"$CATALOG_URI\",\"catalog.name\":\"bench\",
-        \"catalog.jdbc.user\":\"postgres\",\"catalog.jdbc.password-env\":\"BENCH_PG_PASSWORD\",
+        \"catalog.jdbc.user\":\"postgres\",\"catalog.jdbc.password-env\":\"SLUICE_S3_BENCH_PG_PASSWORD\",
         \"catalog.warehouse\":\"file:$WORK/warehouse\",\"icebergTable\":\"bench.$name\"}}}}" >/dev/null
     SYNC_LOAD=$(load1)
     foreign_begin

@@ -206,7 +206,7 @@ public class ExternalTableSync {
             String[] outcome;
             if (plan.changes() != null) {
                 // the run's load, its deletes and its files' segments in one transaction (SnapshotTransaction)
-                snapshots.expect(table.pipelineId, plan.changes());
+                snapshots.expect(table.pipelineId, plan.changes().withRowCounts(plan.files()));
             }
             try {
                 run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo));

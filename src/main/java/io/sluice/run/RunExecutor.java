@@ -206,6 +206,7 @@ public class RunExecutor {
     private void prescan(RunJob job, RunPlan planned, PartitionLoader.Shared shared) throws IOException {
         long total = planned.doneBefore() + (job.retryOf() == null ? 0
                 : planned.skipped().values().stream().mapToLong(LedgerEntry::rows).sum());
+        SnapshotChanges snapshot = snapshots.expected(job); // an Iceberg sync: its manifests know the counts
         for (RunStore.Partition p : planned.partitions()) {
             if (p.totalRows() != null) {
                 total += p.totalRows();
@@ -213,7 +214,8 @@ public class RunExecutor {
             }
             long partTotal = 0;
             for (PlannedFile f : p.files()) {
-                partTotal += f.rangeRows() != null ? f.rangeRows() : countRows(job, f, shared);
+                Long known = snapshot == null ? null : snapshot.rowCounts().get(f.path());
+                partTotal += f.rangeRows() != null ? f.rangeRows() : known != null ? known : countRows(job, f, shared);
             }
             await(store.partitionTotal(job.runId(), p.index(), partTotal));
             total += partTotal;

@@ -1,6 +1,7 @@
 package io.sluice.run;
 
 import java.util.List;
+import java.util.Map;
 
 import io.sluice.source.SourceFile;
 
@@ -16,17 +17,37 @@ import io.sluice.source.SourceFile;
  *                   applied to them no longer applies)
  * @param deletes    delete files whose rows leave the data files they apply to
  */
-public record SnapshotChanges(long snapshotId, List<String> removed, List<SourceFile> reloaded, List<RowDeletes> deletes) {
+public record SnapshotChanges(long snapshotId, List<String> removed, List<SourceFile> reloaded, List<RowDeletes> deletes,
+        Map<String, Long> rowCounts) {
 
     public SnapshotChanges {
         removed = List.copyOf(removed);
         reloaded = List.copyOf(reloaded);
         deletes = List.copyOf(deletes);
+        rowCounts = Map.copyOf(rowCounts);
+    }
+
+    public SnapshotChanges(long snapshotId, List<String> removed, List<SourceFile> reloaded, List<RowDeletes> deletes) {
+        this(snapshotId, removed, reloaded, deletes, Map.of());
     }
 
     /** Only the run's files to load (an append-only table, an append snapshot range). */
     public static SnapshotChanges loadOnly(long snapshotId) {
         return new SnapshotChanges(snapshotId, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * With the row counts of the files to load as the table's manifests record them (the run's
+     * total, without reading any footer), by path.
+     */
+    public SnapshotChanges withRowCounts(Map<SourceFile, Long> files) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        files.forEach((f, rows) -> {
+            if (rows != null) {
+                counts.put(f.path(), rows);
+            }
+        });
+        return new SnapshotChanges(snapshotId, removed, reloaded, deletes, counts);
     }
 
     public boolean changesRows() {
