@@ -3,7 +3,7 @@
 # rows in all (JDBC catalog in the embedded PostgreSQL, data files on the local disk, written by
 # Iceberg's own Parquet writer) synced by one POST /tasks/schedule, against psql COPY of the same
 # rows as CSV into a table of the same shape, measured in the same run on the same PostgreSQL.
-# Goal: sync rows/s at least 0.5 x COPY rows/s.
+# Goal (issue 10): the first sync at least 1.0 x COPY rows/s.
 #
 #   bench/iceberg-sync.sh
 #
@@ -36,11 +36,19 @@ log "test classpath for the table writer (Iceberg's generic Parquet writer)"
 CP="$(cat "$WORK/cp.txt"):$REPO_DIR/target/classes"
 
 wait_for_low_load
+# The embedded PostgreSQL takes password logins only: the password is chosen here (the application
+# keeps a postgres.password it finds), so that the catalog config can name it by variable
+# (catalog.jdbc.password-env; credential variables must start with SLUICE_S3_, S3_ or AWS_).
+SLUICE_S3_BENCH_PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+export SLUICE_S3_BENCH_PG_PASSWORD
+mkdir -p "$WORK/data" && chmod 700 "$WORK/data"
+(umask 077 && printf '%s\n' "$SLUICE_S3_BENCH_PG_PASSWORD" >"$WORK/data/postgres.password")
 start_app "$WORK/data"
 READY_MS=$(wait_ready)
 log "ready after ${READY_MS} ms on $APP_URL"
 PG_PORT=$(sed -n 4p "$APP_DATA/postgres/postmaster.pid")
-PG_URI="postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres"
+PG_URI="postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres&password=$SLUICE_S3_BENCH_PG_PASSWORD"
+CATALOG_URI="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 "$PG_URI")
 
 log "writing two Iceberg tables of $FILES files, $ROWS rows each (and the same rows as CSV)"
@@ -73,7 +81,8 @@ log "psql COPY: ${COPY1}s (load $LOAD_COPY1)"
 sync_table() {
     local name=$1 snapshot=$2 task status loaded
     api POST /tables "{\"tableName\":\"$name\",\"tableType\":\"OFFLINE\",\"schema\":null,\"task\":{\"taskTypeConfigsMap\":{
-        \"ExternalTableSyncTask\":{\"catalogType\":\"jdbc\",\"catalog.uri\":\"jdbc:$PG_URI\",\"catalog.name\":\"bench\",
+        \"ExternalTableSyncTask\":{\"catalogType\":\"jdbc\",\"catalog.uri\":\"$CATALOG_URI\",\"catalog.name\":\"bench\",
+        \"catalog.jdbc.user\":\"postgres\",\"catalog.jdbc.password-env\":\"SLUICE_S3_BENCH_PG_PASSWORD\",
         \"catalog.warehouse\":\"file:$WORK/warehouse\",\"icebergTable\":\"bench.$name\"}}}}" >/dev/null
     SYNC_LOAD=$(load1)
     foreign_begin
@@ -118,7 +127,7 @@ printf '| rows, files (each table) | %s, %s |\n' "$ROWS" "$FILES"
 printf '| first sync, fresh JVM (endTimeMs - startTimeMs) | %s s = %s rows/s |\n' "$FIRST_S" "$FIRST_RPS"
 printf '| second sync, warm JVM | %s s = %s rows/s |\n' "$SECOND_S" "$SECOND_RPS"
 printf '| psql COPY of the same rows as CSV | %s s, %s s (mean %s s = %s rows/s) |\n' "$COPY1" "$COPY2" "$COPY_MEAN" "$COPY_RPS"
-printf '| ratio sync / COPY: first, second | %s, %s (goal >= 0.5) |\n' "$FIRST_RATIO" "$SECOND_RATIO"
+printf '| ratio sync / COPY: first, second | %s, %s (goal: first >= 1.0) |\n' "$FIRST_RATIO" "$SECOND_RATIO"
 printf '| load average at COPY, first sync, second sync, COPY | %s, %s, %s, %s |\n' "$LOAD_COPY1" "$FIRST_LOAD" "$SECOND_LOAD" "$LOAD_COPY2"
 printf '| other processes during the syncs | %s %%, %s %% of one core |\n' "$FIRST_FOREIGN" "$SECOND_FOREIGN"
 printf '| uptime at the end | %s |\n' "$UPTIME"

@@ -29,11 +29,14 @@ import io.smallrye.mutiny.Uni;
 import io.sluice.api.BlockingCalls;
 import io.sluice.api.SluiceException;
 import io.sluice.external.iceberg.IcebergCatalogs;
+import io.sluice.external.iceberg.IcebergChanges;
 import io.sluice.external.iceberg.IcebergColumns;
 import io.sluice.external.iceberg.IcebergPlanner;
 import io.sluice.pipeline.spec.SourceFormat;
 import io.sluice.run.Run;
 import io.sluice.run.RunService;
+import io.sluice.run.SnapshotChanges;
+import io.sluice.run.SnapshotTransaction;
 import io.sluice.source.SourceFile;
 import io.sluice.source.SourceStores;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -41,12 +44,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The {@code ExternalTableSyncTask}: discovers the files an external table gained since its
- * checkpoint (Iceberg: an incremental append scan from the checkpoint snapshot, or the current
- * snapshot whole the first time; raw S3: objects last modified at or after the watermark), leaves
- * out those already loaded (segments), mirrors the Iceberg schema's changes into the target table
- * ({@link ExternalColumns}), loads the rest in one ordinary run (trigger {@code sync}, each file one
- * segment in one transaction, a row that cannot be converted failing the run), keeps the watcher
+ * The {@code ExternalTableSyncTask}: finds what an external table changed since its last sync
+ * (Iceberg: its live data files and their delete files against those loaded, {@link IcebergChanges},
+ * or for an {@code append-only} table an incremental append scan from the checkpoint snapshot; raw
+ * S3: objects last modified at or after the watermark), mirrors the Iceberg schema's changes into the
+ * target table ({@link ExternalColumns}), loads the files in one ordinary run (trigger {@code sync};
+ * an Iceberg sync's loads and deletes in one transaction, {@link SnapshotTransaction}; a raw S3
+ * sync's files each in one; a row that cannot be converted failing the run), keeps the watcher
  * status in ZooKeeper up to date while it goes, and advances the checkpoint only when the run
  * completed. One sync per table at a time.
  */
@@ -74,6 +78,8 @@ public class ExternalTableSync {
     InstantSource clock;
     @Inject
     ExternalColumns columns;
+    @Inject
+    SnapshotTransaction snapshots;
 
     /** Task name of the sync going, by table name with type. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
@@ -89,9 +95,9 @@ public class ExternalTableSync {
      * its schema and name mapping (mirrored before the rows load).
      */
     record Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint, org.apache.iceberg.Schema schema,
-            Map<Integer, List<String>> nameMapping) {
+            Map<Integer, List<String>> nameMapping, SnapshotChanges changes, String reconciled) {
         Plan(Map<SourceFile, Long> files, Checkpoint.Type type, String checkpoint) {
-            this(files, type, checkpoint, null, Map.of());
+            this(files, type, checkpoint, null, Map.of(), null, null);
         }
     }
 
@@ -191,8 +197,27 @@ public class ExternalTableSync {
             segments = loaded.size();
             status = WatcherStatus.running(name, start, plan.files().size()).progress(segments);
             await(watcher.write(status));
-            Run run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo));
-            String[] outcome = watch(run.id, status, loaded.size());
+            if (plan.reconciled() != null) {
+                LOG.infof("Table %s: %s: reconciled by files (%d data file(s) to load, %d loaded one(s) no longer in the"
+                        + " table, %d to load again)", name, plan.reconciled(), todo.size(), plan.changes().removed().size(),
+                        plan.changes().reloaded().size());
+            }
+            Run run;
+            String[] outcome;
+            if (plan.changes() != null) {
+                // the run's load, its deletes and its files' segments in one transaction (SnapshotTransaction)
+                snapshots.expect(table.pipelineId, plan.changes().withRowCounts(plan.files()));
+            }
+            try {
+                run = onContext(() -> runs.startPlanned(table.pipelineId, "sync", todo));
+                if (plan.reconciled() != null) {
+                    await(runs.log(run.id, "extract", "Iceberg table " + config.icebergTable() + ": " + plan.reconciled()
+                            + "; reconciled by files: current data files against those loaded"));
+                }
+                outcome = watch(run.id, status, loaded.size());
+            } finally {
+                snapshots.forget(table.pipelineId);
+            }
             segments = loaded.size() + Integer.parseInt(outcome[2]);
             // COMPLETED means every row is there: a sync run never ends completed_with_errors (a row
             // error fails it), and if one did its checkpoint would not move either.
@@ -236,14 +261,23 @@ public class ExternalTableSync {
 
     private Plan icebergPlan(ExternalTable table, SyncTaskConfig config, Checkpoint checkpoint) {
         Map<String, String> props = onContext(() -> Panache.withSession(() -> sources.catalogProperties(config)));
+        Long from = checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null;
+        Map<String, Set<String>> loaded = config.appendOnly() ? Map.of() : loadedWithDeletes(table.pipelineId);
         try {
             return IcebergCatalogs.withTable(props, config.icebergTable(), t -> {
-                IcebergPlanner.Plan plan = IcebergPlanner.plan(t,
-                        checkpoint.checkpointType() == Checkpoint.Type.SNAPSHOT_ID ? checkpoint.asLong() : null);
                 // credentials a REST catalog vended with the table, for the run that reads its files
                 sources.rememberTableIO(table.tableNameWithType, t.io());
-                return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID,
-                        plan.snapshotId() == null ? null : plan.snapshotId().toString(), t.schema(), IcebergColumns.nameMapping(t));
+                if (config.appendOnly()) {
+                    IcebergPlanner.Plan plan = IcebergPlanner.plan(t, from);
+                    return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID,
+                            plan.snapshotId() == null ? null : plan.snapshotId().toString(), t.schema(),
+                            IcebergColumns.nameMapping(t), plan.snapshotId() == null ? null
+                                    : SnapshotChanges.loadOnly(plan.snapshotId()), null);
+                }
+                IcebergChanges.Plan plan = IcebergChanges.plan(t, from, loaded);
+                String reached = t.currentSnapshot() == null ? null : Long.toString(plan.changes().snapshotId());
+                return new Plan(plan.files(), Checkpoint.Type.SNAPSHOT_ID, reached, t.schema(), IcebergColumns.nameMapping(t),
+                        plan.changes(), plan.reconciled());
             });
         } catch (NoSuchTableException e) {
             throw new IcebergPlanner.SyncRefused("Iceberg table '" + config.icebergTable() + "' does not exist in the catalog");
@@ -284,6 +318,22 @@ public class ExternalTableSync {
     private boolean runActive(UUID pipelineId) {
         return pool.preparedQuery("SELECT 1 FROM sluice.run WHERE pipeline_id = $1 AND status IN ('pending', 'running')")
                 .execute(Tuple.of(pipelineId)).await().indefinitely().size() > 0;
+    }
+
+    /** The pipeline's loaded files, each with the (Iceberg) delete files applied to its rows. */
+    private Map<String, Set<String>> loadedWithDeletes(UUID pipelineId) {
+        Map<String, Set<String>> loaded = new LinkedHashMap<>();
+        pool.preparedQuery("""
+                SELECT s.source_path, d.delete_path FROM sluice.segment s
+                LEFT JOIN sluice.segment_delete d ON d.segment_id = s.id
+                WHERE s.pipeline_id = $1 AND s.state = 'loaded'""")
+                .execute(Tuple.of(pipelineId)).await().indefinitely().forEach(r -> {
+                    Set<String> deletes = loaded.computeIfAbsent(r.getString(0), k -> new HashSet<>());
+                    if (r.getString(1) != null) {
+                        deletes.add(r.getString(1));
+                    }
+                });
+        return loaded;
     }
 
     /** Paths among {@code files} the pipeline has loaded already (each file is loaded once). */

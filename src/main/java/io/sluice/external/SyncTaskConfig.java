@@ -19,8 +19,14 @@ import io.sluice.pipeline.spec.SourceFormat;
  * Other entries (Pinot's own task settings) are kept and ignored.
  */
 public record SyncTaskConfig(String catalogType, Map<String, String> catalog, String icebergTable, String connector,
-        String inputDirUri, SourceFormat inputFormat, String schedule) {
+        String inputDirUri, SourceFormat inputFormat, String schedule, boolean appendOnly) {
     public static final String TASK_TYPE = "ExternalTableSyncTask";
+    /**
+     * Iceberg option: {@code "true"} syncs only appended data files and fails a sync over an
+     * overwrite or delete snapshot, a delete file, or an expired or rolled-back checkpoint (nothing
+     * is ever deleted from the target table); default {@code "false"}: mirrored exactly.
+     */
+    static final String APPEND_ONLY = "append-only";
     static final String CATALOG_PREFIX = "catalog.";
 
     public boolean iceberg() {
@@ -80,7 +86,13 @@ public record SyncTaskConfig(String catalogType, Map<String, String> catalog, St
                 throw SluiceException.invalidField(field("icebergTable"),
                         "icebergTable is required: the Iceberg table identifier, namespace.table (e.g. sales.orders)");
             }
-            return new SyncTaskConfig(type, catalog, icebergTable, connector, null, SourceFormat.PARQUET, schedule);
+            String appendOnly = entries.getOrDefault(APPEND_ONLY, "false").trim().toLowerCase(Locale.ROOT);
+            if (!appendOnly.equals("true") && !appendOnly.equals("false")) {
+                throw SluiceException.invalidField(field(APPEND_ONLY), APPEND_ONLY + " must be 'true' or 'false', not '"
+                        + entries.get(APPEND_ONLY) + "'");
+            }
+            return new SyncTaskConfig(type, catalog, icebergTable, connector, null, SourceFormat.PARQUET, schedule,
+                    appendOnly.equals("true"));
         }
         if (connector == null) {
             throw SluiceException.invalidField(field("connector"), "A raw S3 table (no catalogType) needs the name of an"
@@ -104,7 +116,7 @@ public record SyncTaskConfig(String catalogType, Map<String, String> catalog, St
             default -> throw SluiceException.invalidField(field("inputFormat"),
                     "inputFormat must be parquet, csv or json, not '" + format + "'");
         };
-        return new SyncTaskConfig(null, Map.of(), null, connector, input, inputFormat, schedule);
+        return new SyncTaskConfig(null, Map.of(), null, connector, input, inputFormat, schedule, false);
     }
 
     private static String field(String key) {

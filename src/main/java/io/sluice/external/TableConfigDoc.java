@@ -28,6 +28,10 @@ record TableConfigDoc(
             @Schema(description = "An s3 connector: its endpoint, path style and credentials reach S3", example = "Production S3") String connector,
             @Schema(example = "s3://b/orders/") String inputDirURI,
             @Schema(enumeration = { "parquet", "csv", "json" }) String inputFormat,
-            @Schema(description = "Quartz cron of the sync (active tables only)", example = "0 */30 * * * ?") String schedule) {
+            @Schema(description = "Quartz cron of the sync (active tables only)", example = "0 */30 * * * ?") String schedule,
+            @Schema(name = "append-only", enumeration = { "true", "false" }, defaultValue = "false", description = "Iceberg:"
+                    + " 'true' loads appended data files only and fails a sync over an overwrite or delete snapshot, a"
+                    + " delete file or an expired checkpoint; 'false' mirrors the table exactly (deletes, overwrites,"
+                    + " rewrites, expired or rolled-back checkpoints)") String appendOnly) {
     }
 }

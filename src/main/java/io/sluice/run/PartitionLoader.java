@@ -96,7 +96,7 @@ class PartitionLoader {
                 }
                 try {
                     if (piece.oneTransaction()) {
-                        loadAtOnce(tx, job, claim, f, piece, target, batches[0], shared);
+                        loadAtOnce(tx, job, claim, f, piece, target, batches, shared);
                     } else {
                         loadInBatches(tx, job, claim, f, piece, from, target, batches, shared);
                     }
@@ -194,7 +194,22 @@ class PartitionLoader {
      * readers see the earlier version or this one, never both and never neither.
      */
     private void loadAtOnce(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
-            Target target, RowBatch batch, Shared shared) throws Exception {
+            Target target, RowBatch[] batches, Shared shared) throws Exception {
+        long[] done = loadWhole(tx, job, claim, fileIndex, piece, target, batches, shared);
+        tx.commit();
+        metrics.batchCommitted(job.pipelineName(), done[0], done[1], done[2]);
+        metrics.bytesRead(job.pipelineName(), piece.bytes());
+        logReplaced(job, piece, done);
+    }
+
+    /**
+     * The statements of {@link #loadAtOnce} without its commit: the caller commits (an Iceberg
+     * sync's {@link SnapshotTransaction} commits every file of the snapshot range at once).
+     * {@code claim} null: not a piece of a claimed partition (no partition progress). Returns
+     * rows processed, failed, skipped, and the earlier rows replaced.
+     */
+    long[] loadWhole(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
+            Target target, RowBatch[] batches, Shared shared) throws Exception {
         long processed = 0;
         long failed = 0;
         long skipped = 0;
@@ -202,40 +217,71 @@ class PartitionLoader {
         try (RowReader reader = open(job, piece, 0, shared)) {
             long replaced = piece.replaces().isEmpty() ? 0
                     : ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces());
-            while (true) {
-                stopIfAsked(shared);
-                List<RowError> errors = new ArrayList<>();
-                int read = reader.read(batch, errorsInFileRows(piece, errors));
-                long consumed = reader.rowsConsumed();
-                if (job.segmentPerTransaction() && !errors.isEmpty()) {
-                    throw rowsRejected(job, piece, errors);
+            // the reader parses batch n+1 while batch n is COPYed (in order, on the one connection)
+            Future<long[]> pending = null;
+            int current = 0;
+            try {
+                while (true) {
+                    stopIfAsked(shared);
+                    RowBatch batch = batches[current];
+                    List<RowError> errors = new ArrayList<>();
+                    int read = reader.read(batch, errorsInFileRows(piece, errors));
+                    long consumed = reader.rowsConsumed();
+                    if (pending != null) {
+                        long[] written = resultOf(pending);
+                        pending = null;
+                        skipped += written[0] + written[1];
+                    }
+                    if (job.segmentPerTransaction() && !errors.isEmpty()) {
+                        throw rowsRejected(job, piece, errors);
+                    }
+                    if (read > 0 || !errors.isEmpty() || consumed > processed) {
+                        pending = threads.submit(() -> {
+                            long[] written = writeRows(tx, target, piece, batch);
+                            tx.insertErrors(job.runId(), piece.path(), errors);
+                            return written;
+                        });
+                        failed += failedRows(errors);
+                        processed = consumed;
+                        current ^= 1;
+                        checkThreshold(job, before + failed);
+                    }
+                    if (read == 0) {
+                        break;
+                    }
                 }
-                if (read > 0 || !errors.isEmpty() || consumed > processed) {
-                    long[] written = writeRows(tx, target, piece, batch);
-                    tx.insertErrors(job.runId(), piece.path(), errors);
-                    failed += failedRows(errors);
+                if (pending != null) {
+                    long[] written = resultOf(pending);
+                    pending = null;
                     skipped += written[0] + written[1];
-                    processed = consumed;
-                    checkThreshold(job, before + failed);
                 }
-                if (read == 0) {
-                    break;
+            } finally {
+                if (pending != null) {
+                    try {
+                        pending.get(); // never leave a COPY running on the connection
+                    } catch (ExecutionException e) {
+                        // the first failure is the one reported
+                    }
                 }
             }
             requireUnchanged(job, piece);
             ledger.advance(tx, piece.segmentId(), piece.partKey(), processed, processed, failed, job.runId());
             ledger.completePart(tx, piece.segmentId(), piece.partKey());
-            store.advancePartition(tx, claim, processed, fileIndex + 1, 0, config.heartbeatTimeout());
-            store.count(tx, job.runId(), processed, failed, skipped);
-            tx.commit();
-            metrics.batchCommitted(job.pipelineName(), processed, failed, skipped);
-            metrics.bytesRead(job.pipelineName(), piece.bytes());
-            if (!piece.replaces().isEmpty()) {
-                String message = "Replaced " + replaced + " rows of an earlier version of " + piece.path() + " with the "
-                        + (processed - failed) + " rows of its current one (ETag " + piece.etag() + ")";
-                runs.log(job.runId(), "load", message).await().indefinitely();
-                LOG.infof("Run %s: %s", job.runId(), message);
+            if (claim != null) {
+                store.advancePartition(tx, claim, processed, fileIndex + 1, 0, config.heartbeatTimeout());
             }
+            store.count(tx, job.runId(), processed, failed, skipped);
+            return new long[] { processed, failed, skipped, replaced };
+        }
+    }
+
+    /** After the commit: says how many rows of an earlier version the piece replaced. */
+    void logReplaced(RunJob job, PlannedFile piece, long[] done) {
+        if (!piece.replaces().isEmpty()) {
+            String message = "Replaced " + done[3] + " rows of an earlier version of " + piece.path() + " with the "
+                    + (done[0] - done[1]) + " rows of its current one (ETag " + piece.etag() + ")";
+            runs.log(job.runId(), "load", message).await().indefinitely();
+            LOG.infof("Run %s: %s", job.runId(), message);
         }
     }
 
@@ -299,6 +345,14 @@ class PartitionLoader {
 
     private static long failedRows(List<RowError> errors) {
         return errors.stream().mapToLong(RowError::row).distinct().count();
+    }
+
+    private static long[] resultOf(Future<long[]> write) throws Exception {
+        try {
+            return write.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+        }
     }
 
     private static long result(Future<Long> commit) throws Exception {

@@ -59,6 +59,8 @@ public class RunExecutor {
     @Inject
     RunMetrics metrics;
     @Inject
+    SnapshotTransaction snapshots;
+    @Inject
     RunScratch scratch;
     @Inject
     Replica replica;
@@ -85,19 +87,27 @@ public class RunExecutor {
         PartitionLoader.Shared shared = new PartitionLoader.Shared(local.dir(), local.downloads(), lease::stopping);
         try {
             RunPlan planned;
+            SnapshotChanges snapshot = snapshots.expected(job);
             if (!await(store.isLoading(runId))) {
                 planned = prepare(job, claim, shared);
-                if (!await(store.startLoading(claim, job.upsert() ? runStartXid() : null))) {
-                    throw new RunStore.CoordinationLost(runId);
+                if (snapshot != null) {
+                    // an Iceberg sync: the whole snapshot range in one transaction, by the coordinator itself
+                    snapshots.load(job, claim, planned.partitions(), tables.qualified(job.table().name()), shared, snapshot);
+                } else {
+                    if (!await(store.startLoading(claim, job.upsert() ? runStartXid() : null))) {
+                        throw new RunStore.CoordinationLost(runId);
+                    }
+                    loading.run();
                 }
-                loading.run();
             } else {
                 planned = new RunPlan(await(store.partitions(runId)), Map.of(), 0);
                 String message = "Coordination taken over by " + replica.id() + " (from " + claim.previous() + ")";
                 LOG.infof("Run %s: %s", runId, message);
                 log(runId, "load", message);
             }
-            awaitPartitions(lease);
+            if (snapshot == null) {
+                awaitPartitions(lease);
+            }
             stillRejected(job, planned.skipped());
             long[] counts = await(store.counts(runId));
             RunStatus status = counts[1] > 0 ? RunStatus.COMPLETED_WITH_ERRORS : RunStatus.COMPLETED;
@@ -233,6 +243,7 @@ public class RunExecutor {
     private void prescan(RunJob job, RunPlan planned, PartitionLoader.Shared shared) throws IOException {
         long total = planned.doneBefore() + (job.retryOf() == null ? 0
                 : planned.skipped().values().stream().mapToLong(LedgerEntry::rows).sum());
+        SnapshotChanges snapshot = snapshots.expected(job); // an Iceberg sync: its manifests know the counts
         for (RunStore.Partition p : planned.partitions()) {
             if (p.totalRows() != null) {
                 total += p.totalRows();
@@ -240,7 +251,8 @@ public class RunExecutor {
             }
             long partTotal = 0;
             for (PlannedFile f : p.files()) {
-                partTotal += f.rangeRows() != null ? f.rangeRows() : countRows(job, f, shared);
+                Long known = snapshot == null ? null : snapshot.rowCounts().get(f.path());
+                partTotal += f.rangeRows() != null ? f.rangeRows() : known != null ? known : countRows(job, f, shared);
             }
             await(store.partitionTotal(job.runId(), p.index(), partTotal));
             total += partTotal;

@@ -139,6 +139,12 @@ class RunStore {
                 }));
     }
 
+    /** A partition's status, set by the coordinator itself (an Iceberg sync's partitions are not claimed). */
+    Uni<Void> partitionStatus(UUID runId, int index, String status) {
+        return pool.preparedQuery("UPDATE sluice.run_partition SET status = $3 WHERE run_id = $1 AND index = $2")
+                .execute(Tuple.of(runId, index, status)).replaceWithVoid();
+    }
+
     Uni<Void> partitionTotal(UUID runId, int index, long total) {
         return pool.preparedQuery("UPDATE sluice.run_partition SET total_rows = $3 WHERE run_id = $1 AND index = $2")
                 .execute(Tuple.of(runId, index, total)).replaceWithVoid();

@@ -216,11 +216,14 @@ class IcebergSyncTest {
     }
 
     @Test
-    void aDeleteOrOverwriteSnapshotSinceTheCheckpointFailsTheSync() {
+    void anAppendOnlyTableRefusesADeleteSnapshotSinceTheCheckpoint() {
         String name = Api.unique("rewritten").toLowerCase();
         Table table = IcebergFixtures.createTable(catalog, "sales", name);
         long snapshot = commit(table, 1, 2, 10);
-        String t = createTable(name, "sales." + name);
+        Map<String, String> task = jdbcTask(CATALOG, "file:" + warehouse, "sales." + name);
+        task.put("append-only", "true");
+        admin().body(tableConfig(name, task)).post("/tables").then().log().ifValidationFails().statusCode(201);
+        String t = name + "_OFFLINE";
         assertEquals("COMPLETED", sync(t).getString("status"));
 
         var file = table.currentSnapshot().addedDataFiles(table.io()).iterator().next();

@@ -18,10 +18,11 @@ import org.apache.iceberg.util.SnapshotUtil;
 import io.sluice.source.SourceFile;
 
 /**
- * Which data files a sync loads: those added since the checkpoint snapshot (an incremental append
- * scan), or, on the first sync, every data file of the current snapshot. Appends and replaces
- * (compactions: the same rows rewritten) may lie in between; an overwrite or delete cannot be
- * mirrored by appending, so it fails the sync.
+ * Which data files an {@code append-only} table's sync loads: those added since the checkpoint
+ * snapshot (an incremental append scan), or, on the first sync, every data file of the current
+ * snapshot. Appends and replaces (compactions: the same rows rewritten, skipped) may lie in between;
+ * an overwrite or delete cannot be mirrored by appending, so it fails the sync. Tables mirrored
+ * exactly are planned by {@link IcebergChanges}.
  */
 public final class IcebergPlanner {
     /** Iceberg data files are immutable: their path is their identity. */
