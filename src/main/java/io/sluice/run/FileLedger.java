@@ -120,8 +120,13 @@ class FileLedger {
                 WHERE id = ?""", consumed, segmentId, partKey, rowsDelta, failedDelta, runId, segmentId);
     }
 
-    /** Marks a part done; the segment becomes loaded with its last part. */
+    /**
+     * Marks a part done; the segment becomes loaded with its last part. The segment row is locked
+     * first: parts finishing at once on several partitions (or replicas) would otherwise each see the
+     * other's part still open (neither commit visible to the other) and leave the segment loading.
+     */
     void completePart(LoadConnection tx, long segmentId, long partKey) throws SQLException {
+        tx.queryNullableLong("SELECT id FROM sluice.segment WHERE id = ? FOR UPDATE", segmentId);
         tx.update("UPDATE sluice.segment_part SET done = true WHERE segment_id = ? AND range_start = ?", segmentId, partKey);
         tx.update("""
                 UPDATE sluice.segment SET state = ?, loaded_at = now()
