@@ -22,8 +22,9 @@ public final class ConnectionFailures {
                 return true;
             }
             String state = sqlState(e);
+            // 25P03/57P05: the server ended an idle session (e.g. a replica that froze mid-transaction)
             if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-                    || state.equals("57P03") || state.equals("53300"))) {
+                    || state.equals("57P03") || state.equals("53300") || state.equals("25P03") || state.equals("57P05"))) {
                 return true;
             }
             if (e instanceof IOException && e.getClass().getName().startsWith("java.net")) {
@@ -32,6 +33,7 @@ public final class ConnectionFailures {
             String message = e.getMessage();
             if (message != null && (message.contains("Connection refused") || message.contains("Connection reset")
                     || message.contains("connection was closed") || message.contains("Pool closed")
+                    || message.contains("terminating connection")
                     || message.contains("An I/O error occurred while sending to the backend"))) {
                 return true;
             }
