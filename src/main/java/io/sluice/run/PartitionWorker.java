@@ -73,7 +73,7 @@ class PartitionWorker {
                     return;
                 } catch (RunExecutor.Cancelled e) {
                     if (stopping.getAsBoolean() && !lost.getAsBoolean()) {
-                        awaitQuietly(claims.releasePartition(claim));
+                        RunExecutor.awaitQuietly(claims.releasePartition(claim));
                         LOG.infof("Run %s: partition %d handed over at shutdown, after its last committed batch",
                                 claim.runId(), claim.index());
                     }
@@ -81,32 +81,32 @@ class PartitionWorker {
                 } catch (Exception e) {
                     if (lost.getAsBoolean()) {
                         LOG.warnf("Run %s: partition %d stopped: its lease was not renewed in time (%s)", claim.runId(),
-                                claim.index(), message(e));
+                                claim.index(), RunExecutor.message(e));
                         return; // whoever claims it next goes on from its checkpoint
                     }
                     if (stopping.getAsBoolean() && !(e instanceof RunExecutor.RunFailure)) {
-                        awaitQuietly(claims.releasePartition(claim));
-                        LOG.infof("Run %s: partition %d handed over at shutdown (%s)", claim.runId(), claim.index(), message(e));
+                        RunExecutor.awaitQuietly(claims.releasePartition(claim));
+                        LOG.infof("Run %s: partition %d handed over at shutdown (%s)", claim.runId(), claim.index(), RunExecutor.message(e));
                         return;
                     }
                     if (ConnectionFailures.isConnectionFailure(e)) {
                         Duration wait = outage.next();
                         if (wait != null) {
                             LOG.warnf("Run %s: partition %d cannot reach PostgreSQL (%s); going on from its checkpoint in %d ms",
-                                    claim.runId(), claim.index(), message(e), wait.toMillis());
+                                    claim.runId(), claim.index(), RunExecutor.message(e), wait.toMillis());
                             if (!outage.sleep(wait, () -> stopping.getAsBoolean() || lost.getAsBoolean())) {
                                 return; // stopping or lost: the lease expires, and whoever claims it goes on
                             }
                             continue;
                         }
                         fail(claim, OUTAGE + " for longer than sluice.run.outage-limit ("
-                                + config.outageLimit().toSeconds() + " s): " + message(e));
+                                + config.outageLimit().toSeconds() + " s): " + RunExecutor.message(e));
                         return;
                     }
                     if (!(e instanceof RunExecutor.RunFailure)) {
                         LOG.errorf(e, "Run %s: partition %d failed", claim.runId(), claim.index());
                     }
-                    fail(claim, message(e));
+                    fail(claim, RunExecutor.message(e));
                     return;
                 }
             }
@@ -133,28 +133,16 @@ class PartitionWorker {
         String message = "Partition " + claim.index() + " taken over by " + replica.id() + " at row " + part.rows()
                 + " (its lease held by " + claim.previous() + " expired or was released)";
         LOG.infof("Run %s: %s", claim.runId(), message);
-        awaitQuietly(runs.log(claim.runId(), "load", message));
+        RunExecutor.awaitQuietly(runs.log(claim.runId(), "load", message));
     }
 
     private void fail(ClaimStore.PartitionClaim claim, String why) {
         LOG.warnf("Run %s: partition %d failed: %s", claim.runId(), claim.index(), why);
-        awaitQuietly(claims.failPartition(claim, why));
+        RunExecutor.awaitQuietly(claims.failPartition(claim, why));
     }
 
     private static <T> T await(Uni<T> uni) {
         return uni.await().indefinitely();
     }
 
-    private static void awaitQuietly(Uni<?> uni) {
-        try {
-            uni.await().atMost(Duration.ofSeconds(30));
-        } catch (RuntimeException e) {
-            LOG.warnf("Run bookkeeping failed: %s", e.getMessage());
-        }
-    }
-
-    static String message(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
 }

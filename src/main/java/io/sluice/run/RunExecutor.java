@@ -334,7 +334,8 @@ public class RunExecutor {
         return uni.await().indefinitely();
     }
 
-    private static void awaitQuietly(Uni<?> uni) {
+    /** Run bookkeeping that must not fail what it follows: waited for (bounded), a failure logged. */
+    static void awaitQuietly(Uni<?> uni) {
         try {
             uni.await().atMost(Duration.ofSeconds(30));
         } catch (RuntimeException e) {
@@ -342,7 +343,7 @@ public class RunExecutor {
         }
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

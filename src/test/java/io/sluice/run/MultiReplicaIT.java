@@ -156,7 +156,9 @@ class MultiReplicaIT {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.readString(replicas[holder].log()).matches("(?s).*(was taken over by another replica"
                         + "|its lease was not renewed in time|lease on it was not renewed).*"));
-        Thread.sleep(3000);
+        // ... and commits nothing more: the table stays exact throughout the next seconds.
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> count("SELECT count(*) FROM sluice_data.frozen_t") == BIG.count());
         assertExactly("frozen_t", BIG.count());
         assertEquals(1, count("SELECT count(*) FROM sluice.run r JOIN sluice.pipeline p ON p.id = r.pipeline_id"
                 + " WHERE p.name = 'frozen'"), "one run, not resumed by a second one");
@@ -226,7 +228,11 @@ class MultiReplicaIT {
         int port = zookeeper.port();
         zookeeper.close();
         phase("ZooKeeper stopped");
-        Thread.sleep(5000);
+        // Down until every replica noticed (readiness reports ZooKeeper), not for a guessed time.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> java.util.Arrays.stream(replicas).allMatch(r -> given().baseUri(r.baseUri())
+                        .get("/q/health/ready").then().extract().statusCode() == 503));
+        phase("every replica reports ZooKeeper down");
         zookeeper = EmbeddedZooKeeper.start(work.resolve("zk"), port);
         phase("ZooKeeper started again");
         JsonPath done = awaitRun(2, runs + run, MultiReplicaIT::ended);
