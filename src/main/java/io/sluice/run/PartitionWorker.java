@@ -77,7 +77,14 @@ class PartitionWorker {
                         LOG.infof("Run %s: partition %d handed over at shutdown, after its last committed batch",
                                 claim.runId(), claim.index());
                     }
-                    return; // else the run ended (another partition failed), or the lease was lost
+                    if (lost.getAsBoolean()) {
+                        LOG.warnf("Run %s: partition %d stopped after its last committed batch: its lease was not renewed in time",
+                                claim.runId(), claim.index());
+                    } else {
+                        LOG.infof("Run %s: partition %d stopped: the run ended or was cancelled meanwhile", claim.runId(),
+                                claim.index());
+                    }
+                    return; // the run ended (another partition failed), or the lease was lost
                 } catch (Exception e) {
                     if (lost.getAsBoolean()) {
                         LOG.warnf("Run %s: partition %d stopped: its lease was not renewed in time (%s)", claim.runId(),
@@ -95,6 +102,10 @@ class PartitionWorker {
                             LOG.warnf("Run %s: partition %d cannot reach PostgreSQL (%s); going on from its checkpoint in %d ms",
                                     claim.runId(), claim.index(), RunExecutor.message(e), wait.toMillis());
                             if (!outage.sleep(wait, () -> stopping.getAsBoolean() || lost.getAsBoolean())) {
+                                if (lost.getAsBoolean()) {
+                                    LOG.warnf("Run %s: partition %d stopped during the outage: its lease was not renewed in time",
+                                            claim.runId(), claim.index());
+                                }
                                 return; // stopping or lost: the lease expires, and whoever claims it goes on
                             }
                             continue;
