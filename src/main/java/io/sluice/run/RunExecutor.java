@@ -90,6 +90,13 @@ public class RunExecutor {
             SnapshotChanges snapshot = snapshots.expected(job);
             if (!await(store.isLoading(runId))) {
                 planned = prepare(job, claim, shared);
+                // Counting CSV or JSONL rows reads each whole file: done while the partitions load, not
+                // before. Parquet footers (from local copies the partitions then reuse) and Iceberg
+                // manifests know their counts: read first.
+                boolean countWhileLoading = snapshot == null && job.format() != SourceFormat.PARQUET;
+                if (!countWhileLoading) {
+                    prescan(job, planned, shared);
+                }
                 if (snapshot != null) {
                     // an Iceberg sync: the whole snapshot range in one transaction, by the coordinator itself
                     snapshots.load(job, claim, planned.partitions(), tables.qualified(job.table().name()), shared, snapshot);
@@ -98,12 +105,19 @@ public class RunExecutor {
                         throw new RunStore.CoordinationLost(runId);
                     }
                     loading.run();
+                    if (countWhileLoading) {
+                        countQuietly(job, planned, shared);
+                    }
                 }
             } else {
                 planned = new RunPlan(await(store.partitions(runId)), Map.of(), 0);
                 String message = "Coordination taken over by " + replica.id() + " (from " + claim.previous() + ")";
                 LOG.infof("Run %s: %s", runId, message);
                 log(runId, "load", message);
+                if (snapshot == null && job.format() != SourceFormat.PARQUET
+                        && planned.partitions().stream().anyMatch(p -> p.totalRows() == null)) {
+                    countQuietly(job, planned, shared); // the earlier coordinator stopped before counting
+                }
             }
             if (snapshot == null) {
                 awaitPartitions(lease);
@@ -144,7 +158,7 @@ public class RunExecutor {
         }
     }
 
-    /** Table, plan, row count: everything before the partitions load. */
+    /** Table and plan: everything before the partitions load. */
     private RunPlan prepare(RunJob job, ClaimStore.RunClaim claim, PartitionLoader.Shared shared) throws Exception {
         UUID runId = job.runId();
         if (claim.previous() == null) {
@@ -166,9 +180,7 @@ public class RunExecutor {
         if (job.replace() && !planned) {
             await(tables.dropStaging(runId).chain(() -> tables.createStaging(job.table().name(), runId)));
         }
-        RunPlan plan = planned ? new RunPlan(await(store.partitions(runId)), Map.of(), 0) : plans.write(job, claim);
-        prescan(job, plan, shared);
-        return plan;
+        return planned ? new RunPlan(await(store.partitions(runId)), Map.of(), 0) : plans.write(job, claim);
     }
 
     /** Until every partition completed; a failed one fails the run with its reason. */
@@ -259,6 +271,18 @@ public class RunExecutor {
         }
         await(store.runTotal(job.runId(), total));
         log(job.runId(), "extract", "Read " + total + " rows from source");
+    }
+
+    /**
+     * The count while the partitions load: a file that cannot be read now (gone, changed) leaves
+     * totalRows unknown, and the partition reading it reports why the run fails.
+     */
+    private void countQuietly(RunJob job, RunPlan planned, PartitionLoader.Shared shared) {
+        try {
+            prescan(job, planned, shared);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warnf("Run %s: its rows cannot be counted (%s); totalRows stays unknown", job.runId(), message(e));
+        }
     }
 
     private long countRows(RunJob job, PlannedFile piece, PartitionLoader.Shared shared) throws IOException {

@@ -89,7 +89,7 @@ class RunCrashRecoveryIT {
         String replaceRun = first.api().post(replace).then().statusCode(201).extract().path("id");
 
         JsonPath loading = first.await(Duration.ofSeconds(60), append + appendRun + "/progress",
-                p -> p.getLong("processedRows") >= 10_000 || ended(p));
+                p -> p.getLong("processedRows") >= 10_000 && p.get("totalRows") != null || ended(p));
         JsonPath replacing = first.await(Duration.ofSeconds(60), replace + replaceRun + "/progress",
                 p -> p.getLong("processedRows") >= 5_000 || ended(p));
         assertEquals(total, loading.getLong("totalRows"));
