@@ -88,12 +88,12 @@ public class RunExecutor {
         try {
             RunPlan planned;
             SnapshotChanges snapshot = snapshots.expected(job);
+            // Counting CSV or JSONL rows reads each whole file: done while the partitions load, not
+            // before. Parquet footers (from local copies the partitions then reuse) and Iceberg
+            // manifests know their counts: read first.
+            boolean countWhileLoading = snapshot == null && job.format() != SourceFormat.PARQUET;
             if (!await(store.isLoading(runId))) {
                 planned = prepare(job, claim, shared);
-                // Counting CSV or JSONL rows reads each whole file: done while the partitions load, not
-                // before. Parquet footers (from local copies the partitions then reuse) and Iceberg
-                // manifests know their counts: read first.
-                boolean countWhileLoading = snapshot == null && job.format() != SourceFormat.PARQUET;
                 if (!countWhileLoading) {
                     prescan(job, planned, shared);
                 }
@@ -114,8 +114,7 @@ public class RunExecutor {
                 String message = "Coordination taken over by " + replica.id() + " (from " + claim.previous() + ")";
                 LOG.infof("Run %s: %s", runId, message);
                 log(runId, "load", message);
-                if (snapshot == null && job.format() != SourceFormat.PARQUET
-                        && planned.partitions().stream().anyMatch(p -> p.totalRows() == null)) {
+                if (countWhileLoading && planned.partitions().stream().anyMatch(p -> p.totalRows() == null)) {
                     countQuietly(job, planned, shared); // the earlier coordinator stopped before counting
                 }
             }
