@@ -128,6 +128,8 @@ class PartitionWorker {
 
     private void loadToTheEnd(ClaimStore.PartitionClaim claim, RunStore.Partition part, PartitionLoader.Shared shared)
             throws Exception {
+        long started = System.nanoTime();
+        LOG.debugf("Run %s: partition %d loading from row %d", claim.runId(), claim.index(), part.rows());
         RunJob job = jobs.load(claim.runId());
         String target = tables.qualified(job.replace() ? TargetTables.stagingName(claim.runId()) : job.table().name());
         PartitionLoader.Target into = loader.target(job, target, job.upsert() ? await(store.repeatsSince(claim.runId())) : null);
@@ -135,6 +137,8 @@ class PartitionWorker {
         if (!await(claims.completePartition(claim))) {
             throw new PartitionLoader.ClaimLost(claim);
         }
+        LOG.debugf("Run %s: partition %d completed in %d ms", claim.runId(), claim.index(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private void announceTakeover(ClaimStore.PartitionClaim claim, RunStore.Partition part) {
