@@ -19,7 +19,7 @@ import io.sluice.pipeline.program.TableSpec;
 
 /**
  * Loads one batch with PostgreSQL's COPY protocol over a pgjdbc connection (BLOCKING: run threads
- * only). Columns are {@link io.sluice.format.RowBatch}'s typed arrays, column-major: the target's
+ * only), in binary wherever the columns allow ({@link CopyEncoder#forKinds}). Columns are {@link io.sluice.format.RowBatch}'s typed arrays, column-major: the target's
  * columns in order, then any extra columns (e.g. provenance) the caller appends; identifiers come
  * quoted ({@link io.sluice.pipeline.program.TableSpec#quote}) and no value is ever part of SQL text.
  * Nothing here commits: the caller's transaction holds the batch with whatever else belongs to it.
@@ -126,10 +126,10 @@ public final class CopyLoad {
     private static long copy(Connection c, String sql, List<PgType.Kind> kinds, Object[][] columns, int size,
             boolean withOrdinal) throws SQLException {
         PgType.Kind[] kindArray = kinds.toArray(PgType.Kind[]::new);
-        CopyTextEncoder.check(kindArray, columns, size);
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        CopyEncoder.check(kindArray, columns, size);
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql + CopyEncoder.options(kindArray));
         try {
-            new CopyTextEncoder(kindArray, in::writeToCopy).encode(columns, size, withOrdinal);
+            CopyEncoder.forKinds(kindArray, in::writeToCopy).encode(columns, size, withOrdinal);
             return in.endCopy();
         } catch (SQLException | RuntimeException e) {
             cancel(in, e);

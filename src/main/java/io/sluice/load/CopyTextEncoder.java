@@ -10,14 +10,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
-import io.sluice.format.RowBatch;
 import io.sluice.pipeline.program.PgType;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Writes {@link RowBatch}'s column-major typed arrays as the rows of PostgreSQL's COPY text format
- * (tab-separated, {@code \N} for NULL, backslash escapes) straight into UTF-8 bytes, in chunks of one
- * reused buffer handed to a {@link Sink}: no String per row or per batch.
+ * PostgreSQL's COPY text format (tab-separated, {@code \N} for NULL, backslash escapes) in UTF-8: for
+ * tables with a column that has no binary form here ({@link CopyEncoder#forKinds}).
  *
  * <p>Every value is written in a form PostgreSQL reads whatever the session's DateStyle, IntervalStyle
  * and TimeZone: ISO dates with an explicit {@code BC} before year 1, timestamptz as UTC with {@code +00},
@@ -25,36 +23,18 @@ import io.vertx.core.buffer.Buffer;
  * the batch with the error PostgreSQL gives for it (SQLSTATE 22021); the readers turn such values into
  * row errors before they reach a batch.
  */
-final class CopyTextEncoder {
-    /** Where full chunks of encoded rows go ({@code CopyIn::writeToCopy}). */
-    interface Sink {
-        void write(byte[] bytes, int offset, int length) throws SQLException;
-    }
-
-    static final int CHUNK = 64 * 1024;
+final class CopyTextEncoder extends CopyEncoder {
     private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BC = " BC".getBytes(StandardCharsets.US_ASCII);
-    /** Characters of a string handled per capacity check: at most 3 bytes each, so one check covers a slice. */
-    private static final int SLICE = 4096;
     /** The longest fixed-size value (a timestamp with 5+ digit years and " BC"), with room to spare. */
     private static final int FIXED_MAX = 64;
 
-    private final PgType.Kind[] kinds;
-    private final Sink sink;
-    private byte[] buffer = new byte[CHUNK];
-    private int position;
-    private long bytesWritten;
-
     CopyTextEncoder(PgType.Kind[] kinds, Sink sink) {
-        this.kinds = kinds;
-        this.sink = sink;
+        super(kinds, sink);
     }
 
-    /**
-     * Encodes the first {@code size} rows of {@code columns}; with {@code withOrdinal} each row ends with
-     * one more column, its index in the batch. Everything is handed to the sink when this returns.
-     */
+    @Override
     void encode(Object[][] columns, int size, boolean withOrdinal) throws SQLException {
         check(kinds, columns, size);
         int last = columns.length - 1;
@@ -78,33 +58,6 @@ final class CopyTextEncoder {
             }
         }
         flush();
-    }
-
-    /** Bytes handed to the sink so far. */
-    long bytesWritten() {
-        return bytesWritten;
-    }
-
-    /**
-     * Refuses columns whose arrays cannot hold their kind's Java type ({@link RowBatch#javaType}; bytea also
-     * as {@code byte[]}; {@code Object[]} arrays are checked value by value as they are encoded).
-     */
-    static void check(PgType.Kind[] kinds, Object[][] columns, int size) {
-        if (columns.length != kinds.length) {
-            throw new IllegalArgumentException(columns.length + " columns for " + kinds.length + " kinds");
-        }
-        for (int c = 0; c < columns.length; c++) {
-            Class<?> element = columns[c].getClass().getComponentType();
-            Class<?> expected = RowBatch.javaType(kinds[c]);
-            boolean bytes = kinds[c] == PgType.Kind.BYTEA && element == byte[].class;
-            if (!bytes && element != Object.class && !expected.isAssignableFrom(element)) {
-                throw new IllegalArgumentException("column " + c + " (" + kinds[c] + ") holds " + element.getSimpleName()
-                        + ", not " + expected.getSimpleName());
-            }
-            if (columns[c].length < size) {
-                throw new IllegalArgumentException("column " + c + " has " + columns[c].length + " rows, fewer than " + size);
-            }
-        }
     }
 
     private void value(PgType.Kind kind, Object value, int column, int row) throws SQLException {
@@ -282,94 +235,13 @@ final class CopyTextEncoder {
         }
     }
 
-    /**
-     * UTF-8 with COPY's escapes for backslash, tab, newline and carriage return. A lone surrogate
-     * becomes '?', as Java's UTF-8 encoder (and so the Vert.x client) writes it.
-     */
+    /** UTF-8 with COPY's escapes for backslash, tab, newline and carriage return. */
     private void writeText(String text, int column, int row) throws SQLException {
         int length = text.length();
-        int i = 0;
-        while (i < length) {
+        for (int i = 0; i < length;) {
             int end = Math.min(length, i + SLICE);
-            // 3 bytes per char at most (a surrogate pair is 4 bytes for 2 chars); +4 for a pair across the slice end
-            ensure(3 * (end - i) + 4);
-            byte[] b = buffer;
-            int p = position;
-            for (; i < end; i++) {
-                char ch = text.charAt(i);
-                if (ch < 0x80) {
-                    if (ch >= 0x20 && ch != '\\') {
-                        b[p++] = (byte) ch;
-                    } else {
-                        p = control(b, p, ch, column, row);
-                    }
-                } else if (ch < 0x800) {
-                    b[p++] = (byte) (0xC0 | (ch >> 6));
-                    b[p++] = (byte) (0x80 | (ch & 0x3F));
-                } else if (Character.isSurrogate(ch)) {
-                    char low = i + 1 < length ? text.charAt(i + 1) : 0;
-                    if (Character.isHighSurrogate(ch) && Character.isLowSurrogate(low)) {
-                        int cp = Character.toCodePoint(ch, low);
-                        b[p++] = (byte) (0xF0 | (cp >> 18));
-                        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                        b[p++] = (byte) (0x80 | (cp & 0x3F));
-                        i++;
-                    } else {
-                        b[p++] = '?';
-                    }
-                } else {
-                    b[p++] = (byte) (0xE0 | (ch >> 12));
-                    b[p++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                    b[p++] = (byte) (0x80 | (ch & 0x3F));
-                }
-            }
-            position = p;
-        }
-    }
-
-    /** Backslash and control characters: COPY's escapes, NUL refused, other controls as they are. */
-    private static int control(byte[] b, int p, char ch, int column, int row) throws SQLException {
-        switch (ch) {
-            case '\\' -> {
-                b[p++] = '\\';
-                b[p++] = '\\';
-            }
-            case '\t' -> {
-                b[p++] = '\\';
-                b[p++] = 't';
-            }
-            case '\n' -> {
-                b[p++] = '\\';
-                b[p++] = 'n';
-            }
-            case '\r' -> {
-                b[p++] = '\\';
-                b[p++] = 'r';
-            }
-            case '\0' -> throw new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00 (column " + (column + 1)
-                    + ", row " + (row + 1) + " of the batch: PostgreSQL text cannot hold NUL characters)", "22021");
-            default -> b[p++] = (byte) ch;
-        }
-        return p;
-    }
-
-    /** Room for {@code bytes} more bytes: hands the full part of the buffer to the sink first if needed. */
-    private void ensure(int bytes) throws SQLException {
-        if (position + bytes <= buffer.length) {
-            return;
-        }
-        flush();
-        if (bytes > buffer.length) {
-            buffer = new byte[bytes];
-        }
-    }
-
-    private void flush() throws SQLException {
-        if (position > 0) {
-            sink.write(buffer, 0, position);
-            bytesWritten += position;
-            position = 0;
+            ensure(UTF8_MAX * (end - i) + UTF8_MAX + 1);
+            i = writeUtf8(text, i, end, true, column, row);
         }
     }
 }

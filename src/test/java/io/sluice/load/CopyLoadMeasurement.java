@@ -107,7 +107,7 @@ public final class CopyLoadMeasurement {
 
     private static long encodeOnce(Object[][] columns, int rows) throws SQLException {
         long[] sum = new long[1];
-        CopyTextEncoder encoder = new CopyTextEncoder(KINDS.toArray(Kind[]::new), (b, off, len) -> sum[0] += len + b[off]);
+        CopyEncoder encoder = CopyEncoder.forKinds(KINDS.toArray(Kind[]::new), (b, off, len) -> sum[0] += len + b[off]);
         encoder.encode(columns, rows, false);
         return encoder.bytesWritten();
     }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.sluice.format.RowBatch;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,9 +63,15 @@ class CopyLoadTypesTest {
         c.close();
     }
 
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void roundTripsEveryKind(Kind kind) throws SQLException {
+    /** Every kind in the binary format, and in the text format a table with an interval column gets. */
+    static Stream<Arguments> kindsAndFormats() {
+        return Arrays.stream(Kind.values()).flatMap(kind -> kind == Kind.INTERVAL ? Stream.of(Arguments.of(kind, true))
+                : Stream.of(Arguments.of(kind, false), Arguments.of(kind, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, text format: {1}")
+    @MethodSource("kindsAndFormats")
+    void roundTripsEveryKind(Kind kind, boolean textFormat) throws SQLException {
         Case test = caseOf(kind);
         Object[] values = (Object[]) java.lang.reflect.Array.newInstance(RowBatch.javaType(kind), test.values.size() + 3);
         for (int i = 0; i < test.values.size(); i++) {
@@ -76,10 +84,16 @@ class CopyLoadTypesTest {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = (long) i;
         }
-        CopyDatabase.execute(c, "CREATE TABLE " + SCHEMA + ".t (id bigint, v " + test.type.sql() + ")");
+        CopyDatabase.execute(c, "CREATE TABLE " + SCHEMA + ".t (id bigint, v " + test.type.sql() + ", iv interval)");
+        boolean withInterval = textFormat && kind != Kind.INTERVAL;
+        assertEquals(textFormat ? "" : " (FORMAT binary)", CopyEncoder.options(withInterval
+                ? new Kind[] {Kind.BIGINT, kind, Kind.INTERVAL} : new Kind[] {Kind.BIGINT, kind}));
 
-        long copied = CopyLoad.append(c, SCHEMA + ".t", List.of("\"id\"", "\"v\""), List.of(Kind.BIGINT, kind),
-                new Object[][] {ids, values}, size);
+        long copied = withInterval
+                ? CopyLoad.append(c, SCHEMA + ".t", List.of("\"id\"", "\"v\"", "\"iv\""), List.of(Kind.BIGINT, kind, Kind.INTERVAL),
+                        new Object[][] {ids, values, new String[values.length]}, size)
+                : CopyLoad.append(c, SCHEMA + ".t", List.of("\"id\"", "\"v\""), List.of(Kind.BIGINT, kind),
+                        new Object[][] {ids, values}, size);
         c.commit();
 
         assertEquals(size, copied);
@@ -123,17 +137,23 @@ class CopyLoadTypesTest {
         }
     }
 
-    @Test
-    void aNulCharacterRefusesTheBatchAsPostgresqlWouldAndLeavesTheConnectionUsable() throws SQLException {
-        CopyDatabase.execute(c, "CREATE TABLE " + SCHEMA + ".n (v text)");
+    @ParameterizedTest(name = "text format: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+    void aNulCharacterRefusesTheBatchAsPostgresqlWouldAndLeavesTheConnectionUsable(boolean textFormat) throws SQLException {
+        CopyDatabase.execute(c, "CREATE TABLE " + SCHEMA + ".n (v text, iv interval)");
+        List<String> names = textFormat ? List.of("\"v\"", "\"iv\"") : List.of("\"v\"");
+        List<Kind> kinds = textFormat ? List.of(Kind.TEXT, Kind.INTERVAL) : List.of(Kind.TEXT);
+        String huge = "x".repeat(10_000) + "\0";
+        for (String[] texts : List.of(new String[] {"fine", "a\0b"}, new String[] {"fine", huge})) {
+            Object[][] columns = textFormat ? new Object[][] {texts, new String[2]} : new Object[][] {texts};
+            SQLException refused = assertThrows(SQLException.class, () -> CopyLoad.append(c, SCHEMA + ".n", names, kinds, columns, 2));
+            c.rollback();
+            assertEquals("22021", refused.getSQLState());
+        }
 
-        SQLException refused = assertThrows(SQLException.class, () -> CopyLoad.append(c, SCHEMA + ".n", List.of("\"v\""),
-                List.of(Kind.TEXT), new Object[][] {{"fine", "a\0b"}}, 2));
-        c.rollback();
-
-        assertEquals("22021", refused.getSQLState());
         assertEquals(0, CopyDatabase.count(c, "SELECT count(*) FROM " + SCHEMA + ".n"));
-        assertEquals(1, CopyLoad.append(c, SCHEMA + ".n", List.of("\"v\""), List.of(Kind.TEXT), new Object[][] {{"ok"}}, 1));
+        Object[][] ok = textFormat ? new Object[][] {{"ok"}, new String[1]} : new Object[][] {{"ok"}};
+        assertEquals(1, CopyLoad.append(c, SCHEMA + ".n", names, kinds, ok, 1));
     }
 
     @Test
@@ -170,6 +190,25 @@ class CopyLoadTypesTest {
         assertEquals(5, CopyDatabase.count(c, "SELECT count(*) FROM " + SCHEMA + ".m WHERE v = '" + huge.replace("'", "''") + "'"));
         assertEquals(size - 5, CopyDatabase.count(c,
                 "SELECT count(*) FROM " + SCHEMA + ".m WHERE v = 'row ' || id || ' ünïcödé 😀' || chr(10)"));
+    }
+
+    @ParameterizedTest(name = "text format: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+    void datesAndTimestampsBeyondPostgresqlsRangeAreRefusedAsPostgresqlRefusesThem(boolean textFormat) throws SQLException {
+        CopyDatabase.execute(c, "CREATE TABLE " + SCHEMA + ".r (d date, t timestamp, iv interval)");
+        List<String> names = textFormat ? List.of("\"d\"", "\"t\"", "\"iv\"") : List.of("\"d\"", "\"t\"");
+        List<Kind> kinds = textFormat ? List.of(Kind.DATE, Kind.TIMESTAMP, Kind.INTERVAL) : List.of(Kind.DATE, Kind.TIMESTAMP);
+        Object[][] farDate = { new LocalDate[] {LocalDate.of(6_000_000, 1, 1)}, new LocalDateTime[1], new String[1] };
+        Object[][] farTimestamp = { new LocalDate[1], new LocalDateTime[] {LocalDateTime.of(300_000, 1, 1, 0, 0)}, new String[1] };
+        Object[][] overflowing = { new LocalDate[1], new LocalDateTime[] {LocalDateTime.MAX}, new String[1] };
+
+        for (Object[][] columns : List.of(farDate, farTimestamp, overflowing)) {
+            Object[][] used = textFormat ? columns : new Object[][] {columns[0], columns[1]};
+            SQLException refused = assertThrows(SQLException.class, () -> CopyLoad.append(c, SCHEMA + ".r", names, kinds, used, 1));
+            c.rollback();
+            assertEquals("22008", refused.getSQLState(), refused.getMessage());
+        }
+        assertEquals(0, CopyDatabase.count(c, "SELECT count(*) FROM " + SCHEMA + ".r"));
     }
 
     @Test
