@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 import org.apache.parquet.hadoop.ParquetFileReader;
 
@@ -175,35 +176,53 @@ public final class Formats {
         }
     }
 
+    /** Opens a source file's bytes, each call from its start. */
+    @FunctionalInterface
+    public interface Opener {
+        InputStream open() throws IOException;
+    }
+
     /**
      * Counts the data rows of csv (records, aware of quoted newlines, header excluded, empty lines
      * skipped; malformed records counted as the readers count them) or jsonl (non-blank lines), for
-     * totalRows. Reads the stream to its end and closes it. -1 for parquet (use {@link #parquetRowCount}).
+     * totalRows. CSV is counted from its bytes ({@link CsvRecordCount}); only a file whose count
+     * depends on how the reader recovers from malformed records is opened a second time and counted
+     * by the reader. -1 for parquet (use {@link #parquetRowCount}).
      */
-    public static long countRows(SourceFormat format, Map<String, Object> options, InputStream in) {
+    public static long countRows(SourceFormat format, Map<String, Object> options, Opener source) {
         validateOptions(format, options);
         try {
             return switch (format) {
-                case CSV -> countCsv(CsvOptions.parse(options), in);
-                case JSONL -> countLines(in);
-                case PARQUET -> {
-                    in.close();
-                    yield -1;
+                case CSV -> countCsv(CsvOptions.parse(options), source);
+                case JSONL -> {
+                    try (InputStream in = source.open()) {
+                        yield countLines(in);
+                    }
                 }
+                case PARQUET -> -1;
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static long countCsv(CsvOptions options, InputStream in) throws IOException {
-        try (CsvRecords records = new CsvRecords(in, options)) {
+    private static long countCsv(CsvOptions options, Opener source) throws IOException {
+        OptionalLong fast;
+        try (InputStream in = source.open()) {
+            fast = CsvRecordCount.of(in, options);
+        }
+        long count = fast.isPresent() ? fast.getAsLong() : countCsvRecords(options, source);
+        return options.header() && count > 0 ? count - 1 : count;
+    }
+
+    private static long countCsvRecords(CsvOptions options, Opener source) throws IOException {
+        try (CsvRecords records = new CsvRecords(source.open(), options)) {
             records.wantNone();
             long count = 0;
             while (records.next()) {
                 count++;
             }
-            return options.header() && count > 0 ? count - 1 : count;
+            return count;
         }
     }
 

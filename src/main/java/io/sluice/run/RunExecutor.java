@@ -288,9 +288,7 @@ public class RunExecutor {
         if (job.format() == SourceFormat.PARQUET) {
             return Formats.parquetRowCount(local(job, piece.file(), shared));
         }
-        try (var in = job.store().open(piece.file())) {
-            return Formats.countRows(job.format(), job.options(), in);
-        }
+        return Formats.countRows(job.format(), job.options(), () -> job.store().open(piece.file()));
     }
 
     static Path local(RunJob job, SourceFile f, PartitionLoader.Shared shared) throws IOException {

@@ -60,7 +60,7 @@ class CsvSplitTest {
         Map<String, Object> options = Map.of("header", header);
         byte[] bytes = file(header).getBytes(StandardCharsets.UTF_8);
         Outcome expected = whole(bytes, options);
-        long counted = Formats.countRows(SourceFormat.CSV, options, new ByteArrayInputStream(bytes));
+        long counted = Formats.countRows(SourceFormat.CSV, options, () -> new ByteArrayInputStream(bytes));
 
         List<ByteRange> ranges = Formats.splitCsv(options, new ByteArrayInputStream(bytes), bytes.length, parts);
         assertEquals(parts, ranges.size(), "a file this size splits as often as asked: " + ranges);

@@ -64,7 +64,7 @@ class StreamingTest {
 
     @Test
     void countRowsStreamsToo() {
-        assertEquals(2_000_000, Formats.countRows(SourceFormat.CSV, Map.of(), new GeneratedInput(2_000_000, StreamingTest::customer)));
+        assertEquals(2_000_000, Formats.countRows(SourceFormat.CSV, Map.of(), () -> new GeneratedInput(2_000_000, StreamingTest::customer)));
     }
 
     @Test
