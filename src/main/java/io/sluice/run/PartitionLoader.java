@@ -80,7 +80,8 @@ class PartitionLoader {
      */
     void load(RunJob job, RunStore.Partition part, Target target, Shared shared, ClaimStore.PartitionClaim claim)
             throws Exception {
-        RowBatch[] batches = { new RowBatch(job.table(), config.batchSize()), new RowBatch(job.table(), config.batchSize()) };
+        int rows = config.batchRows(job.table().columns().size());
+        RowBatch[] batches = { new RowBatch(job.table(), rows), new RowBatch(job.table(), rows) };
         try (LoadConnection tx = LoadConnection.forPartition(copies.open(), config.heartbeatTimeout())) {
             for (int f = part.fileIndex(); f < part.files().size(); f++) {
                 PlannedFile piece = part.files().get(f);

@@ -8,9 +8,26 @@ import io.smallrye.config.WithDefault;
 /** How runs execute. */
 @ConfigMapping(prefix = "sluice.run")
 public interface RunConfig {
-    /** Rows per batch: each batch is one COPY and one transaction with its checkpoint. */
-    @WithDefault("10000")
+    /**
+     * Rows per batch at most: each batch is one COPY and one transaction with its checkpoint. Fewer
+     * and larger transactions cost PostgreSQL less (each COPY and commit has a fixed cost), up to
+     * {@link #batchCells()}.
+     */
+    @WithDefault("50000")
     int batchSize();
+
+    /**
+     * Values (rows x columns) per batch at most, which bounds the memory of a batch for wide tables:
+     * a 7-column table gets {@link #batchSize()} rows, a 100-column one 5,000. A loader holds two
+     * batches (one parsed while the other is COPYed).
+     */
+    @WithDefault("500000")
+    int batchCells();
+
+    /** The rows of a batch for a table of {@code columns} columns. */
+    default int batchRows(int columns) {
+        return Math.max(1, Math.min(batchSize(), batchCells() / Math.max(1, columns)));
+    }
 
     /**
      * The lease of a run's coordinator and of each partition's loader: renewed every 2 s by the

@@ -84,7 +84,8 @@ public class SnapshotTransaction {
     void load(RunJob job, ClaimStore.RunClaim claim, List<RunStore.Partition> partitions, String qualifiedTarget,
             PartitionLoader.Shared shared, SnapshotChanges changes) throws Exception {
         PartitionLoader.Target target = loader.target(job, qualifiedTarget, null);
-        RowBatch[] batches = { new RowBatch(job.table(), config.batchSize()), new RowBatch(job.table(), config.batchSize()) };
+        int rows = config.batchRows(job.table().columns().size());
+        RowBatch[] batches = { new RowBatch(job.table(), rows), new RowBatch(job.table(), rows) };
         for (RunStore.Partition p : partitions) {
             store.partitionStatus(job.runId(), p.index(), "running").await().indefinitely();
         }
