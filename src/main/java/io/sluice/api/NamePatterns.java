@@ -36,4 +36,12 @@ public final class NamePatterns {
     /** An API key's name: free text without '/', control characters or surrounding spaces, at most 128 characters. */
     public static final String API_KEY = "^[^/\\x00-\\x1F\\x7F\\s](?:[^/\\x00-\\x1F\\x7F]{0,126}[^/\\x00-\\x1F\\x7F\\s])?$";
     public static final String API_KEY_MESSAGE = "must be 1-128 characters without '/', control characters or leading/trailing spaces";
+
+    /**
+     * An external table's name, with or without its type ({@code orders}, {@code orders_OFFLINE}):
+     * a PostgreSQL identifier short enough for the "_OFFLINE" pipeline name.
+     */
+    public static final String TABLE = "^[A-Za-z_][A-Za-z0-9_]{0,54}$|^[A-Za-z_][A-Za-z0-9_]{0,54}_OFFLINE$";
+    public static final String TABLE_MESSAGE = "must be 1-55 letters, digits or '_', starting with a letter or '_'"
+            + " (it names the PostgreSQL table), optionally followed by _OFFLINE";
 }

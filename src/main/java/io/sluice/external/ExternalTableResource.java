@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,12 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.sluice.api.ApiError;
+import io.sluice.api.NamePatterns;
 import io.sluice.api.RequestBodies;
 import io.sluice.api.SluiceException;
 import io.sluice.live.LiveReads;
@@ -55,12 +56,13 @@ public class ExternalTableResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Access(Role.EDITOR)
     @Operation(summary = "Create an external table: its pipeline <table>_OFFLINE is created and provisioned, its watcher IDLE")
-    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TableConfigDoc.class)))
+    @RequestBody(required = true, content = @Content(schema = @Schema(implementation = TableConfigRequest.class)))
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = ExternalTableView.class)))
     @APIResponse(responseCode = "400", description = "Invalid config, unknown Iceberg table", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "The connector the task names does not exist", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "The table exists", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "500", description = "The catalog cannot be reached", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Response> create(JsonNode body) {
+    public Uni<Response> create(@Valid TableConfigRequest body) {
         return tables.create(RequestBodies.require(body))
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
@@ -78,7 +80,8 @@ public class ExternalTableResource {
     @Operation(summary = "Get an external table (by name, with or without _OFFLINE)")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ExternalTableView.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<ExternalTableView> get(@PathParam("tableName") String tableName) {
+    public Uni<ExternalTableView> get(@PathParam("tableName") @Pattern(regexp = NamePatterns.TABLE,
+            message = NamePatterns.TABLE_MESSAGE) String tableName) {
         return tables.get(tableName);
     }
 
@@ -89,7 +92,8 @@ public class ExternalTableResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Map.class)))
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "409", description = "A sync is going", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Map<String, String>> delete(@PathParam("tableName") String tableName) {
+    public Uni<Map<String, String>> delete(@PathParam("tableName") @Pattern(regexp = NamePatterns.TABLE,
+            message = NamePatterns.TABLE_MESSAGE) String tableName) {
         return tables.delete(tableName).map(ignored -> Map.of("status", "Table " + tableName + " deleted"));
     }
 
@@ -103,7 +107,8 @@ public class ExternalTableResource {
     @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", description = "Table not found", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "500", description = "Internal error", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Response> status(@PathParam("tableNameWithType") String table, @HeaderParam("If-None-Match") String ifNoneMatch,
+    public Uni<Response> status(@PathParam("tableNameWithType") @Pattern(regexp = NamePatterns.TABLE,
+            message = NamePatterns.TABLE_MESSAGE) String table, @HeaderParam("If-None-Match") String ifNoneMatch,
             @QueryParam("wait") @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(description = "Long-poll: how long to wait for a change of the If-None-Match ETag, e.g. 30s (at most sluice.live.max-wait)") String wait) {
         var request = live.request(ifNoneMatch, wait);
         return Panache.withSession(() -> ExternalTables.require(table)).chain(found -> live.respond(request,
@@ -121,7 +126,8 @@ public class ExternalTableResource {
     @APIResponse(responseCode = "400", description = "Not a catalog table (raw S3)", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "Table not found", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "500", description = "Catalog error", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Uni<Checkpoint> checkpoint(@PathParam("tableNameWithType") String table) {
+    public Uni<Checkpoint> checkpoint(@PathParam("tableNameWithType") @Pattern(regexp = NamePatterns.TABLE,
+            message = NamePatterns.TABLE_MESSAGE) String table) {
         return ExternalTables.require(table).chain(t -> {
             if (!t.iceberg()) {
                 throw SluiceException.badRequest("NotACatalogTable", "Table '" + t.tableNameWithType

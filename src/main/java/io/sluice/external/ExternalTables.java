@@ -7,7 +7,6 @@ import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
@@ -15,8 +14,6 @@ import jakarta.inject.Inject;
 
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -54,8 +51,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ExternalTables {
     private static final Logger LOG = Logger.getLogger(ExternalTables.class);
     public static final String OFFLINE = "OFFLINE";
-    /** Target table names: PostgreSQL identifiers short enough for the "_OFFLINE" pipeline name. */
-    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,54}");
     /** Parallelism of sync runs (4 measured no slower than 2 on 2 cores: the run threads mostly wait on PostgreSQL). */
     static final int SYNC_PARTITIONS = 4;
     private static final Duration PROVISIONING_WAIT = Duration.ofSeconds(60);
@@ -101,9 +96,8 @@ public class ExternalTables {
         });
     }
 
-    public Uni<ExternalTableView> create(JsonNode body) {
-        RequestShape shape = RequestShape.of(body);
-        SyncTaskConfig config = SyncTaskConfig.of(body);
+    public Uni<ExternalTableView> create(TableConfigRequest shape) {
+        SyncTaskConfig config = SyncTaskConfig.of(shape);
         secrets.check(config);
         if (config.schedule() != null) {
             try {
@@ -113,7 +107,7 @@ public class ExternalTables {
                         + e.getMessage() + " (Quartz syntax with seconds, e.g. '0 */30 * * * ?')", Map.of("field", "schedule"));
             }
         }
-        String name = shape.tableNameWithType();
+        String name = shape.nameWithType();
         return Panache.withSession(() -> ExternalTable.findByName(name).chain(existing -> Pipeline.count("name", name)
                 .chain(pipelinesNamed -> {
                     if (existing != null || pipelinesNamed > 0) {
@@ -126,11 +120,11 @@ public class ExternalTables {
                         .chain(p -> {
                             ExternalTable t = new ExternalTable();
                             t.tableNameWithType = name;
-                            t.tableName = shape.tableName();
+                            t.tableName = shape.bareName();
                             t.tableType = OFFLINE;
                             t.pipelineId = p.id;
                             t.kind = config.iceberg() ? ExternalTable.ICEBERG : ExternalTable.S3;
-                            t.taskConfig = json.write(body.path("task").path("taskTypeConfigsMap").path(SyncTaskConfig.TASK_TYPE));
+                            t.taskConfig = json.write(shape.syncTask().entries());
                             t.schemaConfig = shape.schema() == null ? null : json.write(shape.schema());
                             t.schedule = config.schedule();
                             t.createdAt = clock.instant();
@@ -146,7 +140,7 @@ public class ExternalTables {
     }
 
     /** Columns of the target table: the posted Pinot schema, else the Iceberg schema, else a Parquet object's. */
-    private Uni<List<TargetColumn>> columns(RequestShape shape, SyncTaskConfig config) {
+    private Uni<List<TargetColumn>> columns(TableConfigRequest shape, SyncTaskConfig config) {
         if (shape.schema() != null) {
             return Uni.createFrom().item(TableSchemas.fromPinot(shape.schema()));
         }
@@ -198,13 +192,13 @@ public class ExternalTables {
         });
     }
 
-    private static PipelineRequest pipelineRequest(RequestShape shape, SyncTaskConfig config, List<TargetColumn> columns) {
+    private static PipelineRequest pipelineRequest(TableConfigRequest shape, SyncTaskConfig config, List<TargetColumn> columns) {
         SourceSpec source = config.iceberg()
                 ? config.connector() == null ? null : new SourceSpec(config.connector(), null, null, SourceFormat.PARQUET, null)
                 : new SourceSpec(config.connector(), config.prefix(), null, config.inputFormat(), null);
         String what = config.iceberg() ? "Iceberg table " + config.icebergTable() : config.inputDirUri();
-        return new PipelineRequest(shape.tableNameWithType(), "External table " + shape.tableNameWithType() + ": " + what,
-                null, null, null, TargetColumn.createTable(shape.tableName(), columns), null, null, source, LoadStrategy.APPEND,
+        return new PipelineRequest(shape.nameWithType(), "External table " + shape.nameWithType() + ": " + what,
+                null, null, null, TargetColumn.createTable(shape.bareName(), columns), null, null, source, LoadStrategy.APPEND,
                 SYNC_PARTITIONS, null, null, true, null, null);
     }
 
@@ -279,32 +273,5 @@ public class ExternalTables {
                 CatalogSecrets.shown(c.catalog().get("uri")), c.icebergTable(), c.connector(), c.inputDirUri(),
                 c.iceberg() ? null : c.inputFormat().toString(), t.schedule, t.pipelineId, tables.qualified(t.tableName),
                 t.createdAt);
-    }
-
-    /** tableName, tableType and schema of a posted table config. */
-    record RequestShape(String tableName, JsonNode schema) {
-        String tableNameWithType() {
-            return tableName + "_" + OFFLINE;
-        }
-
-        static RequestShape of(JsonNode body) {
-            if (body == null || !body.isObject()) {
-                throw SluiceException.badRequest("InvalidJson", "The body must be a table config (a JSON object)");
-            }
-            String type = body.path("tableType").asText(OFFLINE);
-            if (!OFFLINE.equals(type)) {
-                throw SluiceException.invalidField("tableType", "tableType must be OFFLINE (external tables are offline tables)");
-            }
-            String name = body.path("tableName").asText("");
-            if (name.endsWith("_" + OFFLINE)) {
-                name = name.substring(0, name.length() - OFFLINE.length() - 1);
-            }
-            if (!TABLE_NAME.matcher(name).matches()) {
-                throw SluiceException.invalidField("tableName", "tableName must be 1-55 letters, digits or '_', starting"
-                        + " with a letter or '_' (it names the PostgreSQL table)");
-            }
-            JsonNode schema = body.path("schema");
-            return new RequestShape(name, schema.isObject() ? schema : null);
-        }
     }
 }

@@ -44,25 +44,25 @@ public record SyncTaskConfig(String catalogType, Map<String, String> catalog, St
         return path == null ? "" : path.startsWith("/") ? path.substring(1) : path;
     }
 
-    /** The entry of the table config; 400 naming the field for anything missing or wrong. */
-    public static SyncTaskConfig of(JsonNode tableConfig) {
-        JsonNode task = tableConfig.path("task").path("taskTypeConfigsMap").path(TASK_TYPE);
-        if (!task.isObject()) {
+    /** The entry of a posted table config; 400 naming the field for anything missing or wrong. */
+    public static SyncTaskConfig of(TableConfigRequest tableConfig) {
+        TableConfigRequest.SyncTask task = tableConfig.syncTask();
+        if (task == null) {
             throw SluiceException.invalidField("task.taskTypeConfigsMap." + TASK_TYPE,
                     "The table config needs a task.taskTypeConfigsMap." + TASK_TYPE + " entry");
         }
-        return ofEntry(task);
+        return ofEntries(task.entries());
     }
 
-    /** The {@code ExternalTableSyncTask} entry itself (as stored with the table). */
+    /** The {@code ExternalTableSyncTask} entry as stored with the table. */
     public static SyncTaskConfig ofEntry(JsonNode task) {
         Map<String, String> entries = new LinkedHashMap<>();
-        task.fields().forEachRemaining(e -> {
-            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                throw SluiceException.invalidField(field(e.getKey()), field(e.getKey()) + " must be a string");
-            }
-            entries.put(e.getKey(), e.getValue().asText());
-        });
+        task.fields().forEachRemaining(e -> entries.put(e.getKey(), e.getValue().asText()));
+        return ofEntries(entries);
+    }
+
+    /** The entry's settings by their wire names. */
+    static SyncTaskConfig ofEntries(Map<String, String> entries) {
         String schedule = blankToNull(entries.get("schedule"));
         String catalogType = blankToNull(entries.get("catalogType"));
         String connector = blankToNull(entries.get("connector"));

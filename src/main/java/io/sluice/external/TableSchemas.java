@@ -17,8 +17,6 @@ import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnot
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sluice.api.SluiceException;
 import io.sluice.pipeline.program.PgType;
 import io.sluice.pipeline.program.PgType.Kind;
@@ -74,15 +72,13 @@ final class TableSchemas {
      * {@code dateTimeFieldSpecs}, {@code timeFieldSpec}): each {@code name} with its {@code dataType};
      * multi-value fields as jsonb.
      */
-    static List<TargetColumn> fromPinot(JsonNode schema) {
+    static List<TargetColumn> fromPinot(TableConfigRequest.PinotSchema schema) {
         List<TargetColumn> columns = new ArrayList<>();
-        for (String group : List.of("dimensionFieldSpecs", "metricFieldSpecs", "dateTimeFieldSpecs")) {
-            for (JsonNode spec : schema.path(group)) {
-                columns.add(pinotColumn(group, spec));
-            }
-        }
-        if (schema.path("timeFieldSpec").path("incomingGranularitySpec").isObject()) {
-            columns.add(pinotColumn("timeFieldSpec", schema.path("timeFieldSpec").path("incomingGranularitySpec")));
+        addAll(columns, "dimensionFieldSpecs", schema.dimensionFieldSpecs());
+        addAll(columns, "metricFieldSpecs", schema.metricFieldSpecs());
+        addAll(columns, "dateTimeFieldSpecs", schema.dateTimeFieldSpecs());
+        if (schema.timeFieldSpec() != null && schema.timeFieldSpec().incomingGranularitySpec() != null) {
+            columns.add(pinotColumn("timeFieldSpec", schema.timeFieldSpec().incomingGranularitySpec()));
         }
         if (columns.isEmpty()) {
             throw SluiceException.invalidField("schema", "The schema has no field specs (dimensionFieldSpecs,"
@@ -91,13 +87,16 @@ final class TableSchemas {
         return columns;
     }
 
-    private static TargetColumn pinotColumn(String group, JsonNode spec) {
-        String name = spec.path("name").asText(null);
-        String dataType = spec.path("dataType").asText("").toUpperCase(Locale.ROOT);
-        if (name == null || name.isBlank()) {
-            throw SluiceException.invalidField("schema." + group, "Every field spec needs a name");
+    private static void addAll(List<TargetColumn> columns, String group, List<TableConfigRequest.FieldSpec> specs) {
+        if (specs != null) {
+            specs.forEach(spec -> columns.add(pinotColumn(group, spec)));
         }
-        if (!spec.path("singleValueField").asBoolean(true)) {
+    }
+
+    private static TargetColumn pinotColumn(String group, TableConfigRequest.FieldSpec spec) {
+        String name = spec.name();
+        String dataType = spec.dataType().toUpperCase(Locale.ROOT);
+        if (Boolean.FALSE.equals(spec.singleValueField())) {
             return new TargetColumn(name, PgType.of(Kind.JSONB));
         }
         PgType type = switch (dataType) {

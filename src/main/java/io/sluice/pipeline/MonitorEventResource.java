@@ -58,7 +58,10 @@ public class MonitorEventResource {
             + "(e.g. 30s) it waits for a new event (200) or for the time to pass (304). "
             + "With Accept: text/event-stream, a stream of Server-Sent Events instead: the latest event (or those after "
             + "Last-Event-ID), then every new one as it is recorded, oldest first.")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = MonitorEventView.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "200", description = "OK (JSON; with Accept: text/event-stream, a stream)", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MonitorEventView.class, type = SchemaType.ARRAY)),
+            @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING,
+                    description = "Server-Sent Events named 'event', data: a MonitorEvent as JSON, id: its event_id")) })
     @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<Response> list(@PathParam("pipeline_name") @Pattern(regexp = NamePatterns.PIPELINE, message = NamePatterns.PIPELINE_MESSAGE) String name,
@@ -75,8 +78,8 @@ public class MonitorEventResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    // Hidden from the OpenAPI document: it shares path and verb with the JSON operation, whose
-    // description tells of the stream (Accept: text/event-stream); generators allow one operation per pair.
+    // Hidden from the OpenAPI document: it shares path and verb with the JSON operation, whose 200
+    // documents the stream as its text/event-stream content; generators allow one operation per pair.
     @Operation(hidden = true, summary = "Stream pipeline events (Server-Sent Events)", description = "Each event as an SSE 'event' named "
             + "'event' with the event's id; starts with the latest event, or with those after Last-Event-ID.")
     public Uni<Void> stream(@PathParam("pipeline_name") @Pattern(regexp = NamePatterns.PIPELINE, message = NamePatterns.PIPELINE_MESSAGE) String name,

@@ -32,6 +32,7 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -107,7 +108,10 @@ public class RunResource {
             + "still holds, and with ?wait= (e.g. 30s) it waits for the next committed batch (200) or for the time to pass (304). "
             + "With Accept: text/event-stream, a stream of Server-Sent Events instead, one 'progress' event per change, "
             + "ending after the finished run's.")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunViews.Progress.class)))
+    @APIResponse(responseCode = "200", description = "OK (JSON; with Accept: text/event-stream, a stream)", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunViews.Progress.class)),
+            @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING,
+                    description = "Server-Sent Events named 'progress', data: the Progress as JSON, id: its ETag")) })
     @APIResponse(responseCode = "304", description = "Unchanged: the client's ETag still holds")
     @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Uni<Response> progress(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id,
@@ -123,8 +127,8 @@ public class RunResource {
     @Path("/{runId}/progress")
     @Access(Role.VIEWER)
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    // Hidden from the OpenAPI document: it shares path and verb with the JSON operation, whose
-    // description tells of the stream (Accept: text/event-stream); generators allow one operation per pair.
+    // Hidden from the OpenAPI document: it shares path and verb with the JSON operation, whose 200
+    // documents the stream as its text/event-stream content; generators allow one operation per pair.
     @Operation(hidden = true, summary = "Stream the progress of a run (Server-Sent Events)", description = "The progress now, then after each change, "
             + "as SSE events named 'progress' (id: the ETag); the stream ends after the finished run's progress.")
     public Uni<Void> progressStream(@PathParam("id") @Pattern(regexp = NamePatterns.PIPELINE, message = ID_MESSAGE) String id,

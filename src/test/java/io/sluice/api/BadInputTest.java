@@ -249,6 +249,40 @@ class BadInputTest {
     }
 
     @Test
+    void aTableConfigIsTypedAndStrictWhereSluiceReadsItAndIgnoresPinotsOtherFields() {
+        String table = Api.unique("typed").replace('-', '_');
+        String task = "\"task\": {\"taskTypeConfigsMap\": {\"ExternalTableSyncTask\": {\"connector\": \"none\","
+                + " \"inputDirURI\": \"s3://b/p/\"}}}";
+        errorBody(admin().body("{\"tableName\": 5, " + task + "}").post("/tables").then(), 400, "InvalidJson")
+                .body("details.field", equalTo("tableName"));
+        errorBody(admin().body("{\"tableName\": \"" + table + "\", \"schema\": \"columns\", " + task + "}")
+                .post("/tables").then(), 400, "InvalidJson").body("details.field", equalTo("schema"));
+        errorBody(admin().body("{\"tableName\": \"" + table + "\", \"task\": {\"taskTypeConfigsMap\": {\"ExternalTableSyncTask\":"
+                + " {\"connector\": \"none\", \"catalog.retries\": 3}}}}").post("/tables").then(), 400, "InvalidJson");
+        errorBody(admin().body("{\"tableName\": \"" + table + "\", \"task\": {\"taskTypeConfigsMap\": {\"ExternalTableSyncTask\":"
+                + " {\"append-only\": true}}}}").post("/tables").then(), 400, "InvalidJson");
+        invalidField(admin().body("{\"tableName\": \"has-dash\", " + task + "}").post("/tables").then(), "tableName");
+        invalidField(admin().body("{\"tableName\": \"" + "t".repeat(56) + "\", " + task + "}").post("/tables").then(), "tableName");
+        invalidField(admin().body("{\"tableName\": \"" + table + "\", \"tableType\": \"REALTIME\", " + task + "}")
+                .post("/tables").then(), "tableType");
+        invalidField(admin().body("{\"tableName\": \"" + table + "\"}").post("/tables").then(), "task");
+        errorBody(admin().body("{\"tableName\": \"" + table + "\", \"task\": {\"taskTypeConfigsMap\": {}}}")
+                .post("/tables").then(), 400, "InvalidField")
+                .body("details.field", equalTo("task.taskTypeConfigsMap.ExternalTableSyncTask"));
+        invalidField(admin().body("{\"tableName\": \"" + table + "\", \"schema\": {\"dimensionFieldSpecs\": [{\"dataType\": \"INT\"}]}, "
+                + task + "}").post("/tables").then(), "schema.dimensionFieldSpecs[0].name");
+        // Pinot's own table config fields pass; the config then fails on what Sluice checks (the connector)
+        errorBody(admin().body("{\"tableName\": \"" + table + "\", \"segmentsConfig\": {\"replication\": \"1\"},"
+                + " \"tenants\": {}, \"metadata\": {\"customConfigs\": {}}, " + task + "}").post("/tables").then(), 404,
+                "UnknownConnector");
+        invalidField(admin().get("/tables/has-dash").then(), "tableName");
+        invalidField(admin().get("/tables/a.b/externalTable/status").then(), "tableNameWithType");
+        errorBody(admin().get("/tables/" + table).then(), 404, "TableNotFound");
+        errorBody(admin().get("/tables/" + table + "_OFFLINE/externalTable/checkpoint").then(), 404, "TableNotFound");
+        admin().get("/tables").then().statusCode(200).body("tables", not(org.hamcrest.Matchers.hasItem(table)));
+    }
+
+    @Test
     void patchKeepsWhatItLeavesOutAndClearsSluicesFieldsSentAsNull() {
         String name = Api.unique("patchsem");
         admin().body(Map.of("program_code", "CREATE TABLE " + name + " (id INT)", "description", "first",

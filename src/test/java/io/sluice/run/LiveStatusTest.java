@@ -184,6 +184,12 @@ class LiveStatusTest {
         // A plain GET still answers JSON.
         admin().get("/api/v1/pipelines/" + id + "/runs/" + run + "/progress").then().statusCode(200)
                 .contentType(org.hamcrest.Matchers.startsWith("application/json"));
+        // Generated clients accept every documented media type of the operation: they get the JSON answer
+        String both = "application/json, text/event-stream";
+        admin().accept(both).get("/api/v1/pipelines/" + id + "/runs/" + run + "/progress").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("application/json"));
+        admin().accept(both).get("/v0/pipelines/" + RunApi.nameOf(id) + "/events").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("application/json"));
     }
 
     @Test

@@ -40,7 +40,8 @@ public class ContractOpenApiFilter implements OASFilter {
     /**
      * A nullable enum lists null among its values, or validators refuse the null it documents. "Any
      * JSON value or null" is any JSON value: the anyOf confuses generators (typescript-fetch emits
-     * calls of an unnamed converter).
+     * calls of an unnamed converter). A type beside "anyOf [X, null]" admits null too, or the two
+     * contradict each other (a nullable record component comes out as type object).
      */
     @Override
     public Schema filterSchema(Schema schema) {
@@ -49,6 +50,11 @@ public class ContractOpenApiFilter implements OASFilter {
                 && anyOf.stream().anyMatch(s -> s.getType() != null && s.getType().equals(List.of(Schema.SchemaType.NULL)))) {
             schema.setAnyOf(null);
             schema.setRef(ANY_VALUE_REF);
+        } else if (anyOf != null && schema.getType() != null && !schema.getType().contains(Schema.SchemaType.NULL)
+                && anyOf.stream().anyMatch(s -> s.getType() != null && s.getType().equals(List.of(Schema.SchemaType.NULL)))) {
+            List<Schema.SchemaType> types = new ArrayList<>(schema.getType());
+            types.add(Schema.SchemaType.NULL);
+            schema.setType(types);
         }
         if (schema.getEnumeration() != null && !schema.getEnumeration().contains(null)
                 && schema.getType() != null && schema.getType().contains(Schema.SchemaType.NULL)) {
