@@ -87,7 +87,7 @@ final class CsvRecordCount {
                 }
             }
             base += n;
-            if (base - recordStart > CsvRecords.MAX_FIELD_CHARS) {
+            if (base - recordStart > CsvRecords.MAX_RECORD_BYTES) {
                 return OptionalLong.empty(); // a record that long may be more than the reader holds
             }
             n = in.read(buf);

@@ -75,7 +75,7 @@ class StreamingTest {
         var result = Fixtures.readAll(Formats.open(SourceFormat.CSV, Map.of(), input, table, Map.of(), 0), table, 50_000);
         assertEquals(rows - 1, result.rows().size());
         assertEquals(List.of(new RowError(1, null, "1,\"open",
-                "Malformed CSV: field longer than 4194304 characters (a quote not closed?)")), result.errors());
+                "Malformed CSV: record longer than 4194304 bytes (a quote not closed?)")), result.errors());
         assertEquals(rows, result.consumed());
     }
 }
