@@ -164,7 +164,7 @@ class GeneratedClientIT {
         Path object = Path.of(s3Config.get(S3ProxyResource.BASEDIR), S3ProxyResource.BUCKET, "orders", "part-1.parquet");
         Files.createDirectories(object.getParent());
         Files.write(object, IcebergFixtures.parquet(1, 40));
-        ExternalTable table = tables.createTable(new ExternalTableConfig().tableName("orders").tableType("OFFLINE")
+        ExternalTable table = tables.createTable(new ExternalTableConfig().tableName("orders").tableType(ExternalTableConfig.TableTypeEnum.OFFLINE)
                 .task(new ExternalTableTaskConfig().putTaskTypeConfigsMapItem("ExternalTableSyncTask", new ExternalTableSyncTask()
                         .connector("lake").inputDirURI("s3://" + S3ProxyResource.BUCKET + "/orders/")
                         .inputFormat(ExternalTableSyncTask.InputFormatEnum.PARQUET).schedule("0 0 * * * ?"))));
