@@ -55,6 +55,46 @@ final class Conversions {
     }
 
     /**
+     * The value of {@code bytes[from, from + length)} for the plainest text of a few types, without
+     * decoding it: {@code [-]digits} (up to 18) for the integer types, {@code yyyy-MM-dd} for date.
+     * Whatever it returns, {@link #fromText} returns for the same text; null means "not that plain":
+     * the caller converts the text instead (which also words any failure).
+     */
+    static Object fromPlainBytes(PgType.Kind kind, byte[] bytes, int from, int length) {
+        return switch (kind) {
+            case BIGINT, INTEGER, SMALLINT -> plainInteger(kind, bytes, from, length);
+            case DATE -> DateTimes.plainDate(bytes, from, length);
+            default -> null;
+        };
+    }
+
+    private static Object plainInteger(PgType.Kind kind, byte[] bytes, int from, int length) {
+        int i = from;
+        int to = from + length;
+        boolean negative = length > 0 && bytes[from] == '-';
+        if (negative) {
+            i++;
+        }
+        if (i == to || to - i > 18) {
+            return null;
+        }
+        long value = 0;
+        for (; i < to; i++) {
+            int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return null;
+            }
+            value = value * 10 + digit;
+        }
+        value = negative ? -value : value;
+        return switch (kind) {
+            case SMALLINT -> value >= Short.MIN_VALUE && value <= Short.MAX_VALUE ? Short.valueOf((short) value) : null;
+            case INTEGER -> value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? Integer.valueOf((int) value) : null;
+            default -> Long.valueOf(value);
+        };
+    }
+
+    /**
      * A typed value (from JSON or Parquet, never null) to the column's type: kept as it is where the
      * types agree, widened where that is exact, and otherwise judged by its text.
      */

@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * The records of a CSV stream (RFC 4180), parsed from its UTF-8 bytes in one pass: fields are
- * decoded only where asked for ({@link #wantAll}, {@link #want}, {@link #wantNone}), and nothing
- * else is decoded or copied. CR, LF and CRLF end lines; empty lines are skipped; a UTF-8 byte
+ * located only where asked for ({@link #wantAll}, {@link #want}, {@link #wantNone}) and decoded only
+ * when read ({@link #field}); a caller may read a plain field's bytes instead ({@link #isPlain}). CR, LF and CRLF end lines; empty lines are skipped; a UTF-8 byte
  * order mark at the start is skipped. A quote is special only at the start of a field; in a quoted
  * field a doubled quote stands for one.
  *
@@ -25,6 +25,11 @@ final class CsvRecords implements Closeable {
     private static final String UNEXPECTED_AFTER_QUOTE = "Malformed CSV: unexpected character after a closing quote";
     private static final String UNCLOSED_QUOTE = "Malformed CSV: quote not closed before the end of the file";
     private static final String TOO_LONG = "Malformed CSV: record longer than " + MAX_RECORD_BYTES + " bytes (a quote not closed?)";
+    private static final byte PLAIN = 0;
+    private static final byte NULL = 1;
+    /** Quoted with doubled quotes inside: its bytes are not its value. */
+    private static final byte DOUBLED = 2;
+    private static final byte NOT_WANTED = 3;
 
     private final InputStream in;
     private final byte[] delimiter;
@@ -44,7 +49,10 @@ final class CsvRecords implements Closeable {
     private long line = 1;
     private long recordLine;
 
-    private String[] values = new String[16];
+    /** Where each wanted field of the current record lies: offsets from {@link #start}, lengths, kinds. */
+    private int[] fieldFrom = new int[16];
+    private int[] fieldLength = new int[16];
+    private byte[] fieldKind = new byte[16];
     private int fieldCount;
     private boolean[] wanted;
     private int keep = MAX_KEPT_FIELDS;
@@ -73,9 +81,7 @@ final class CsvRecords implements Closeable {
     void want(boolean[] positions) {
         wanted = positions;
         keep = positions.length;
-        if (values.length < keep) {
-            values = new String[keep];
-        }
+        room(keep);
     }
 
     /** Materializes no field: for counting and skipping records. */
@@ -129,9 +135,38 @@ final class CsvRecords implements Closeable {
         return fieldCount;
     }
 
-    /** Field {@code i} of the current record if it was materialized; null for NULL. */
+    /** Field {@code i} of the current record if it was wanted (else null); null for NULL. */
     String field(int i) {
-        return values[i];
+        if (i >= keep || fieldKind[i] == NULL || fieldKind[i] == NOT_WANTED) {
+            return null;
+        }
+        int from = start + fieldFrom[i];
+        int length = fieldLength[i];
+        if (length == 0) {
+            return "";
+        }
+        return fieldKind[i] == DOUBLED ? withoutDoubledQuotes(from, from + length)
+                : new String(buf, from, length, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether wanted field {@code i} is not NULL and its value is its bytes,
+     * {@code buffer()[offset(i) .. offset(i) + length(i))}: valid until the next {@link #next}.
+     */
+    boolean isPlain(int i) {
+        return i < keep && fieldKind[i] == PLAIN;
+    }
+
+    byte[] buffer() {
+        return buf;
+    }
+
+    int offset(int i) {
+        return start + fieldFrom[i];
+    }
+
+    int length(int i) {
+        return fieldLength[i];
     }
 
     @Override
@@ -258,21 +293,26 @@ final class CsvRecords implements Closeable {
 
     private void field(int from, int to, boolean quoted, boolean doubled) {
         int i = fieldCount++;
-        if (i >= keep || (wanted != null && !wanted[i])) {
+        if (i >= keep) {
             return;
         }
-        if (i == values.length) {
-            values = Arrays.copyOf(values, Math.min(values.length * 2, MAX_KEPT_FIELDS));
+        if (i == fieldKind.length) {
+            room(Math.min(fieldKind.length * 2, MAX_KEPT_FIELDS));
         }
-        int length = to - from;
-        if (!quoted && isNull(from, length)) {
-            values[i] = null;
-        } else if (length == 0) {
-            values[i] = "";
-        } else if (doubled) {
-            values[i] = withoutDoubledQuotes(from, to);
-        } else {
-            values[i] = new String(buf, from, length, StandardCharsets.UTF_8);
+        if (wanted != null && !wanted[i]) {
+            fieldKind[i] = NOT_WANTED;
+            return;
+        }
+        fieldFrom[i] = from - start;
+        fieldLength[i] = to - from;
+        fieldKind[i] = !quoted && isNull(from, to - from) ? NULL : doubled ? DOUBLED : PLAIN;
+    }
+
+    private void room(int fields) {
+        if (fieldKind.length < fields) {
+            fieldFrom = Arrays.copyOf(fieldFrom, fields);
+            fieldLength = Arrays.copyOf(fieldLength, fields);
+            fieldKind = Arrays.copyOf(fieldKind, fields);
         }
     }
 

@@ -45,7 +45,8 @@ final class CsvRowReader extends AssemblingReader {
         } else {
             for (int field = 0; field < columnOfField.length; field++) {
                 int column = columnOfField[field];
-                if (column >= 0) {
+                if (column >= 0 && !(records.isPlain(field) && rows.plainBytes(column, records.buffer(),
+                        records.offset(field), records.length(field)))) {
                     rows.text(column, records.field(field));
                 }
             }

@@ -99,6 +99,32 @@ final class DateTimes {
     /** Longer text is never a date or time; it also keeps {@link #timeAt}'s end index in 8 bits. */
     private static final int MAX_LENGTH = 64;
 
+    /** {@code yyyy-MM-dd} exactly, from ASCII bytes, as {@link #date} reads it; null for anything else. */
+    static LocalDate plainDate(byte[] b, int at, int length) {
+        if (length != 10 || b[at + 4] != '-' || b[at + 7] != '-') {
+            return null;
+        }
+        int year = digits(b, at, 4);
+        int month = digits(b, at + 5, 2);
+        int day = digits(b, at + 8, 2);
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
+            return null;
+        }
+        return LocalDate.of(year, month, day);
+    }
+
+    private static int digits(byte[] b, int at, int count) {
+        int value = 0;
+        for (int i = at; i < at + count; i++) {
+            int digit = b[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
     private static LocalDate dateAt(String s, int at) {
         int year = digits(s, at, 4);
         int month = s.charAt(at + 4) == '-' ? digits(s, at + 5, 2) : -1;

@@ -105,6 +105,24 @@ final class RowAssembler {
         }
     }
 
+    /**
+     * Column {@code column} from the bytes of a plain (not NULL, unescaped) text value, if the column
+     * takes it without decoding it (see {@link Conversions#fromPlainBytes}) and has no rules to check;
+     * false: nothing was set, give the value as {@link #text} instead.
+     */
+    boolean plainBytes(int column, byte[] bytes, int from, int length) {
+        if (rules[column].hasChecks()) {
+            return false;
+        }
+        Object value = Conversions.fromPlainBytes(types[column].kind(), bytes, from, length);
+        if (value == null) {
+            return false;
+        }
+        filled[column] = true;
+        batch.column(column)[index] = value;
+        return true;
+    }
+
     /** Column {@code column} from a typed source value (JSON scalar, Parquet value); null is NULL. */
     void value(int column, Object value) {
         filled[column] = true;
