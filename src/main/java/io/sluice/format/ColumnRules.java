@@ -15,7 +15,7 @@ import io.sluice.pipeline.spec.ValidationRule;
 
 /** A column's validation rules, compiled once per reader. */
 final class ColumnRules {
-    static final ColumnRules NONE = new ColumnRules(false, Failure.MISSING, List.of());
+    static final ColumnRules NONE = new ColumnRules(false, Failure.MISSING, List.of(), true);
     private static final Set<PgType.Kind> NUMERIC = EnumSet.of(PgType.Kind.BIGINT, PgType.Kind.INTEGER,
             PgType.Kind.SMALLINT, PgType.Kind.REAL, PgType.Kind.DOUBLE, PgType.Kind.NUMERIC);
 
@@ -27,11 +27,14 @@ final class ColumnRules {
     private final boolean required;
     private final Failure missing;
     private final Check[] checks;
+    /** Every check decides by the value alone (ranges): the text is needed only to word a failure. */
+    private final boolean valueOnly;
 
-    private ColumnRules(boolean required, Failure missing, List<Check> checks) {
+    private ColumnRules(boolean required, Failure missing, List<Check> checks, boolean valueOnly) {
         this.required = required;
         this.missing = missing;
         this.checks = checks.toArray(Check[]::new);
+        this.valueOnly = valueOnly;
     }
 
     /**
@@ -46,6 +49,7 @@ final class ColumnRules {
         boolean required = spec.notNull();
         Failure missing = Failure.MISSING;
         List<Check> checks = new ArrayList<>();
+        boolean valueOnly = true;
         for (ValidationRule rule : rules == null ? List.<ValidationRule>of() : rules) {
             Failure custom = rule.message() == null ? null : new Failure(rule.message());
             switch (rule.rule()) {
@@ -66,11 +70,13 @@ final class ColumnRules {
                                 + spec.type().sql());
                     }
                     checks.add(range(column, rule, custom));
+                    continue;
                 }
                 case ENUM -> checks.add(oneOf(column, rule, custom));
             }
+            valueOnly = valueOnly && rule.rule() == ValidationRule.Kind.NOT_NULL;
         }
-        return new ColumnRules(required, missing, checks);
+        return new ColumnRules(required, missing, checks, valueOnly);
     }
 
     /** The failure for a missing (NULL) value, or null when NULL is fine. */
@@ -91,6 +97,16 @@ final class ColumnRules {
 
     boolean hasChecks() {
         return checks.length > 0;
+    }
+
+    /** Whether a value passes every check, for checks that need no text ({@link #decidesByValue}). */
+    boolean passes(Object value) {
+        return check(value, "") == null; // a failure worded without the text is dropped: the caller words it
+    }
+
+    /** Whether every check decides by the value alone, so {@link #passes} may judge a value without its text. */
+    boolean decidesByValue() {
+        return valueOnly;
     }
 
     private static Check regex(String column, ValidationRule rule, Failure custom) {

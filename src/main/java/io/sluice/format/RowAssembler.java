@@ -107,15 +107,16 @@ final class RowAssembler {
 
     /**
      * Column {@code column} from the bytes of a plain (not NULL, unescaped) text value, if the column
-     * takes it without decoding it (see {@link Conversions#fromPlainBytes}) and has no rules to check;
-     * false: nothing was set, give the value as {@link #text} instead.
+     * takes it without decoding it (see {@link Conversions#fromPlainBytes}) and it passes the column's
+     * rules, if those need no text; false: nothing was set, give the value as {@link #text} instead
+     * (which also words a failure).
      */
     boolean plainBytes(int column, byte[] bytes, int from, int length) {
-        if (rules[column].hasChecks()) {
+        if (!rules[column].decidesByValue()) {
             return false;
         }
         Object value = Conversions.fromPlainBytes(types[column].kind(), bytes, from, length);
-        if (value == null) {
+        if (value == null || !rules[column].passes(value)) {
             return false;
         }
         filled[column] = true;
