@@ -3,8 +3,10 @@ package io.sluice.run;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,8 +83,13 @@ class PartitionLoader {
     void load(RunJob job, RunStore.Partition part, Target target, Shared shared, ClaimStore.PartitionClaim claim)
             throws Exception {
         int rows = config.batchRows(job.table().columns().size());
-        RowBatch[] batches = { new RowBatch(job.table(), rows), new RowBatch(job.table(), rows) };
-        try (LoadConnection tx = LoadConnection.forPartition(copies.open(), config.heartbeatTimeout())) {
+        LoadConnection[] lanes = new LoadConnection[overlaps(job, target) ? 2 : 1];
+        RowBatch[] batches = new RowBatch[lanes.length + 1];
+        for (int i = 0; i < batches.length; i++) {
+            batches[i] = new RowBatch(job.table(), rows);
+        }
+        try {
+            lanes[0] = LoadConnection.forPartition(copies.open(), config.heartbeatTimeout());
             for (int f = part.fileIndex(); f < part.files().size(); f++) {
                 PlannedFile piece = part.files().get(f);
                 long from = 0;
@@ -97,69 +104,97 @@ class PartitionLoader {
                 }
                 try {
                     if (piece.oneTransaction()) {
-                        loadAtOnce(tx, job, claim, f, piece, target, batches, shared);
+                        loadAtOnce(lanes[0], job, claim, f, piece, target, batches, shared);
                     } else {
-                        loadInBatches(tx, job, claim, f, piece, from, target, batches, shared);
+                        if (lanes.length > 1 && lanes[1] == null) {
+                            lanes[1] = LoadConnection.forPartition(copies.open(), config.heartbeatTimeout());
+                        }
+                        loadInBatches(lanes, job, claim, f, piece, from, target, batches, shared);
                     }
                 } catch (Exception e) {
-                    tx.rollback();
+                    for (LoadConnection lane : lanes) {
+                        if (lane != null) {
+                            lane.rollback();
+                        }
+                    }
                     throw e;
+                }
+            }
+        } finally {
+            for (LoadConnection lane : lanes) {
+                if (lane != null) {
+                    lane.close();
                 }
             }
         }
     }
 
     /**
-     * Batch by batch, each committed with its checkpoint; the reader parses batch n+1 while batch n
-     * commits (commits stay in order, one at a time, on the partition's connection).
+     * Whether the partition's batches go through two connections in turn, so that PostgreSQL takes
+     * batch n+1's COPY while batch n's checkpoint statements and commit go (a batch's round trips
+     * would leave the one backend idle otherwise). Only for a run of one partition (with more, the
+     * other partitions' COPYs keep PostgreSQL busy, and connections stay one per partition), and for
+     * appends (an upsert's INSERT could wait on batch n's uncommitted keys).
      */
-    private void loadInBatches(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
-            long from, Target target, RowBatch[] batches, Shared shared) throws Exception {
+    private boolean overlaps(RunJob job, Target target) {
+        return config.overlapBatches() && job.partitions() == 1 && !job.replace() && !target.upsert();
+    }
+
+    /**
+     * Batch by batch, each committed with its checkpoint, in order; the reader parses batch n+1 while
+     * batch n commits. With two {@code lanes} (connections) batch n+1's COPY also goes while batch n
+     * commits; its own statements and commit wait for batch n's, and it rolls back if batch n failed.
+     */
+    private void loadInBatches(LoadConnection[] lanes, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex,
+            PlannedFile piece, long from, Target target, RowBatch[] batches, Shared shared) throws Exception {
         if (from > 0) {
             runs.log(job.runId(), "load", "Resumed " + describe(piece) + " after row " + (firstRow(piece) + from)
                     + " (rows up to it were committed before)").await().indefinitely();
             LOG.infof("Run %s: resumed %s at row %d", job.runId(), describe(piece), firstRow(piece) + from + 1);
         }
         long committed = from;
-        Future<Long> pending = null;
-        int current = 0;
+        // commits in flight, oldest first: at most one per lane; batch k is read into buffer k % (lanes + 1),
+        // which the commit of batch k - lanes - 1 used and which has ended by then
+        Deque<Future<Long>> inFlight = new ArrayDeque<>();
+        Future<Long> last = null;
+        int k = 0;
         try (RowReader reader = open(job, piece, from, shared)) {
             while (true) {
-                RowBatch batch = batches[current];
+                RowBatch batch = batches[k % (lanes.length + 1)];
                 List<RowError> errors = new ArrayList<>();
                 int read = reader.read(batch, errorsInFileRows(piece, errors));
                 long consumed = reader.rowsConsumed();
-                if (pending != null) {
-                    Future<Long> previous = pending;
-                    pending = null;
-                    checkThreshold(job, result(previous));
+                while (inFlight.size() >= lanes.length) {
+                    checkThreshold(job, result(inFlight.removeFirst()));
                 }
                 stopIfAsked(shared);
                 if (read > 0 || !errors.isEmpty() || consumed > committed) {
                     long done = consumed - committed;
-                    pending = threads.submit(() -> commitBatch(tx, job, claim, fileIndex, piece, target, batch, errors,
-                            consumed, done));
+                    LoadConnection tx = lanes[k % lanes.length];
+                    Future<Long> previous = last;
+                    last = threads.submit(() -> commitBatch(tx, job, claim, fileIndex, piece, target, batch, errors,
+                            consumed, done, previous));
+                    inFlight.addLast(last);
                     committed = consumed;
-                    current ^= 1;
+                    k++;
                 }
                 if (read == 0) {
                     break;
                 }
             }
-            if (pending != null) {
-                Future<Long> last = pending;
-                pending = null;
-                checkThreshold(job, result(last));
+            while (!inFlight.isEmpty()) {
+                checkThreshold(job, result(inFlight.removeFirst()));
             }
         } finally {
-            if (pending != null) {
+            for (Future<Long> commit : inFlight) {
                 try {
-                    pending.get(); // never leave a commit running on the connection
+                    commit.get(); // never leave a commit running on a connection
                 } catch (ExecutionException e) {
                     // the first failure is the one reported
                 }
             }
         }
+        LoadConnection tx = lanes[0];
         requireUnchanged(job, piece);
         if (!job.replace()) {
             ledger.completePart(tx, piece.segmentId(), piece.partKey());
@@ -171,11 +206,13 @@ class PartitionLoader {
 
     /** One batch: rows, errors, checkpoint and counters, committed together. Returns the run's failed rows. */
     private long commitBatch(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
-            Target target, RowBatch batch, List<RowError> errors, long consumed, long done) throws SQLException {
+            Target target, RowBatch batch, List<RowError> errors, long consumed, long done, Future<Long> previous)
+            throws SQLException {
         try {
             long[] written = writeRows(tx, target, piece, batch);
             long failed = failedRows(errors);
             tx.insertErrors(job.runId(), piece.path(), errors);
+            awaitCommitted(previous);
             if (!job.replace()) {
                 ledger.advance(tx, piece.segmentId(), piece.partKey(), consumed, done, failed, job.runId());
             }
@@ -353,6 +390,28 @@ class PartitionLoader {
             return write.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+        }
+    }
+
+    /** Waits for the previous batch's commit (another lane's); if it failed, so does this batch (rolled back). */
+    private static void awaitCommitted(Future<Long> previous) {
+        if (previous == null) {
+            return;
+        }
+        try {
+            previous.get();
+        } catch (ExecutionException e) {
+            throw new EarlierBatchFailed(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EarlierBatchFailed(e);
+        }
+    }
+
+    /** A batch is not committed after an earlier one of its partition failed: the earlier failure is the one reported. */
+    static final class EarlierBatchFailed extends RuntimeException {
+        EarlierBatchFailed(Throwable cause) {
+            super("an earlier batch of the partition failed", cause);
         }
     }
 

@@ -19,10 +19,19 @@ public interface RunConfig {
     /**
      * Values (rows x columns) per batch at most, which bounds the memory of a batch for wide tables:
      * a 7-column table gets {@link #batchSize()} rows, a 100-column one 5,000. A loader holds two
-     * batches (one parsed while the other is COPYed).
+     * batches (one parsed while the other is COPYed), three with {@link #overlapBatches()}.
      */
     @WithDefault("500000")
     int batchCells();
+
+    /**
+     * Whether an append run of one partition loads through two connections in turn, so that
+     * PostgreSQL takes batch n+1's COPY while batch n's checkpoint statements and commit go (the one
+     * backend would wait on each batch's round trips otherwise). Commits stay in order, each with its
+     * checkpoint; the partition holds three batches and two connections.
+     */
+    @WithDefault("true")
+    boolean overlapBatches();
 
     /** The rows of a batch for a table of {@code columns} columns. */
     default int batchRows(int columns) {
