@@ -51,6 +51,8 @@ public class TargetTables {
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
             WHERE n.nspname = $1 AND c.relname = $2 AND i.indisprimary ORDER BY k.ord""";
     private static final String OWNER_MARK = "sluice:pipeline:";
+    /** The advisory lock key that serializes the creation of the target schema (the migrator's is another). */
+    private static final long SCHEMA_LOCK = 0x5_1_1_1CE_5CL;
 
     /**
      * Creates the table when missing (marked as the pipeline's own), or compares an existing one
@@ -64,12 +66,10 @@ public class TargetTables {
 
     /** {@link #ensure(TableSpec, UUID, Duration)}; {@code provenance} false: without the provenance columns (opted out). */
     public Uni<List<String>> ensure(TableSpec table, UUID pipelineId, Duration lockWait, boolean provenance) {
-        return pool.withTransaction(conn -> conn
+        return createSchema(lockWait).chain(() -> pool.withTransaction(conn -> conn
                 .query("SET LOCAL lock_timeout = " + Math.max(1, lockWait.toMillis())).execute()
                 .chain(() -> conn.query("SET LOCAL statement_timeout = " + Math.max(1, lockWait.toMillis())).execute())
-                // Quiet: IF NOT EXISTS on an existing schema sends a notice the client logs as a warning.
-                .chain(() -> conn.query("SET LOCAL client_min_messages = warning").execute())
-                .chain(() -> conn.query("CREATE SCHEMA IF NOT EXISTS " + TableSpec.quote(schema())).execute())
+                .chain(() -> conn.query("SET LOCAL client_min_messages = warning").execute()) // IF NOT EXISTS notices
                 .chain(() -> existingColumns(conn, table.name()))
                 .chain(existing -> existing.isEmpty()
                         ? conn.query(table.createTableSql(schema(), provenance)).execute()
@@ -92,7 +92,22 @@ public class TargetTables {
                                 ? addProvenance(conn, table.name(), existing) : Uni.createFrom().voidItem())
                                 .chain(() -> conn.query("SELECT 1 FROM " + qualified(table.name()) + " LIMIT 0").execute())
                                 .replaceWith(differences)
-                        : Uni.createFrom().item(differences)));
+                        : Uni.createFrom().item(differences))));
+    }
+
+    /**
+     * The target schema, created once. CREATE SCHEMA IF NOT EXISTS is not safe against itself: two
+     * pipelines provisioned at the same moment on a fresh database (or a run and a provisioning)
+     * would fail one of them with a duplicate key on pg_namespace. An advisory lock serializes them.
+     */
+    private Uni<Void> createSchema(Duration lockWait) {
+        return pool.withTransaction(conn -> conn
+                .query("SET LOCAL lock_timeout = " + Math.max(1, lockWait.toMillis())).execute()
+                // Quiet: IF NOT EXISTS on an existing schema sends a notice the client logs as a warning.
+                .chain(() -> conn.query("SET LOCAL client_min_messages = warning").execute())
+                .chain(() -> conn.query("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")").execute())
+                .chain(() -> conn.query("CREATE SCHEMA IF NOT EXISTS " + TableSpec.quote(schema())).execute()))
+                .replaceWithVoid();
     }
 
     /**
