@@ -19,7 +19,7 @@
 #   BATCH_SIZES=10000     SLUICE_RUN_BATCH_SIZE values tried (one service start each), e.g. "5000 10000 20000"
 #   MODES="append upsert"
 #   KEY=1                 0: the table has no primary key (index-less; MODES=append only)
-#   WARMUP=1              after each service start, one untimed psql \copy and one untimed Sluice append
+#   WARMUP=3              after each service start, one untimed psql \copy and this many untimed Sluice append
 #                         run over the whole CSV (JIT and caches warm, as in a long-running service)
 #   PARALLEL_COPY=1       with SPLIT_FILES=1, also time N parallel psql \copy sessions of the N files (informative)
 #   MAX_LOAD=1.5 LOAD_WAIT_MAX=600   before each measurement, wait (at most LOAD_WAIT_MAX s) for the
@@ -41,7 +41,7 @@ MODES=${MODES:-"append upsert"}
 PARALLEL_COPY=${PARALLEL_COPY:-1}
 DISTURB_MAX=${DISTURB_MAX:-0.35}
 ATTEMPTS=${ATTEMPTS:-4}
-WARMUP=${WARMUP:-1}
+WARMUP=${WARMUP:-3}
 STAMP=$(date +%Y%m%d-%H%M%S)
 RAW="$RESULTS_DIR/load-csv.tsv"
 SUMMARY="$RESULTS_DIR/load-csv-$STAMP.txt"
@@ -215,14 +215,20 @@ for bs in $BATCH_SIZES; do
         ('shared_buffers','synchronous_commit','fsync','full_page_writes','wal_level','max_wal_size','work_mem','temp_buffers','max_connections')" \
         | tr '\n' ' ' >"$WORK/pg-settings.txt"
     log "PostgreSQL: $(cat "$WORK/pg-settings.txt")"
-    if [[ $WARMUP == 1 ]]; then
+    if (( WARMUP > 0 )); then
         log "warm-up (not recorded)"
         empty_table bench.warmup
         copy_into bench.warmup
         psqlq -c "DROP TABLE bench.warmup"
-        wid=$(put_load_pipeline "warmup-b$bs" "warmup_b$bs" bench "p1/" append 1)
-        log "  warm-up run: $(run_and_wait "$wid" "$WORK/run-warmup.json")"
-        psqlq -c "DROP TABLE sluice_data.warmup_b$bs"
+        # several runs, over every partition count measured: one run leaves the JIT compiling the load
+        # path into the timed runs (their JVM CPU halved from the first repetitions to the last)
+        parts=($PARTITIONS)
+        for (( w = 1; w <= WARMUP; w++ )); do
+            wp=${parts[$(( (w - 1) % ${#parts[@]} ))]}
+            wid=$(put_load_pipeline "warmup-b$bs-$w" "warmup_b${bs}_$w" bench "p1/" append "$wp")
+            log "  warm-up run $w (partitions $wp): $(run_and_wait "$wid" "$WORK/run-warmup.json")"
+            psqlq -c "DROP TABLE sluice_data.warmup_b${bs}_$w"
+        done
     fi
     for (( rep = 1; rep <= REPS; rep++ )); do
         log "batch size $bs, repetition $rep of $REPS"
