@@ -39,6 +39,8 @@ final class CsvRecords implements Closeable {
     private final byte[] nullMarker;
 
     private byte[] buf = new byte[READ_SIZE];
+    /** Offset in the stream of buf[0]. */
+    private long base;
     /** buf[start] is where the current record begins: bytes before it may be dropped. */
     private int start;
     private int pos;
@@ -48,6 +50,7 @@ final class CsvRecords implements Closeable {
     /** The physical line (from 1) at {@link #pos}. */
     private long line = 1;
     private long recordLine;
+    private long recordOffset;
 
     /** Where each wanted field of the current record lies: offsets from {@link #start}, lengths, kinds. */
     private int[] fieldFrom = new int[16];
@@ -104,6 +107,7 @@ final class CsvRecords implements Closeable {
                 continue;
             }
             recordLine = line;
+            recordOffset = base + start;
             fieldCount = 0;
             String fault = record();
             if (fault != null) {
@@ -129,6 +133,11 @@ final class CsvRecords implements Closeable {
     /** The physical line (from 1) the current record starts on. */
     long recordLine() {
         return recordLine;
+    }
+
+    /** The byte offset in the stream (a byte order mark counted) where the current record starts. */
+    long recordOffset() {
+        return recordOffset;
     }
 
     int fieldCount() {
@@ -404,6 +413,7 @@ final class CsvRecords implements Closeable {
         if (end == buf.length) {
             if (start > 0) {
                 System.arraycopy(buf, start, buf, 0, end - start);
+                base += start;
                 pos -= start;
                 end -= start;
                 start = 0;
@@ -440,6 +450,7 @@ final class CsvRecords implements Closeable {
         }
         if (count >= 3 && (buf[end] & 0xFF) == 0xEF && (buf[end + 1] & 0xFF) == 0xBB && (buf[end + 2] & 0xFF) == 0xBF) {
             System.arraycopy(buf, end + 3, buf, end, count - 3);
+            base += 3;
             return count - 3;
         }
         return count;

@@ -102,11 +102,10 @@ public final class Formats {
      */
     public static List<ByteRange> splitCsv(Map<String, Object> options, InputStream in, long size, int parts) {
         CsvOptions csv = CsvOptions.parse(options);
-        LineOffsets bytes = new LineOffsets(in);
         List<long[]> starts = new java.util.ArrayList<>(); // {byte offset, data rows before}
         starts.add(new long[] { 0, 0 });
         long records = 0;
-        try (CsvRecords parsed = new CsvRecords(bytes, csv)) {
+        try (CsvRecords parsed = new CsvRecords(in, csv)) {
             parsed.wantNone();
             int next = 1;
             while (parsed.next()) {
@@ -115,7 +114,7 @@ public final class Formats {
                 if (next >= parts || dataBefore < 0) {
                     continue;
                 }
-                long offset = bytes.offsetOf(parsed.recordLine());
+                long offset = parsed.recordOffset();
                 if (offset > starts.get(starts.size() - 1)[0] && offset >= size * next / parts) {
                     starts.add(new long[] { offset, dataBefore });
                     while (next < parts && size * next / parts <= offset) {

@@ -51,7 +51,11 @@ class CsvRecordsEquivalenceTest {
             byte[] bytes = text.bytes();
             String where = "seed " + seed + ": " + new String(bytes, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n");
             int chunk = seed % 3 == 0 ? 1 : seed % 3 == 1 ? 7 : 65536;
-            assertEquals(reference(bytes, options), parsed(bytes, options, chunk), where);
+            try {
+                assertEquals(reference(bytes, options), parsed(bytes, options, chunk), where);
+            } catch (AssertionError e) {
+                throw new AssertionError(where + " (chunk " + chunk + ", options " + OPTIONS.get(seed % OPTIONS.size()) + "): " + e.getMessage(), e);
+            }
         }
     }
 
@@ -93,7 +97,10 @@ class CsvRecordsEquivalenceTest {
         List<String> out = new ArrayList<>();
         try (CsvRecords records = new CsvRecords(new Chunked(bytes, chunk), options)) {
             records.wantAll();
+            long[] lineStarts = lineStarts(bytes);
             while (records.next()) {
+                assertEquals(lineStarts[(int) records.recordLine()], records.recordOffset(),
+                        "offset of the record on line " + records.recordLine());
                 if (records.malformed() != null) {
                     out.add(records.recordLine() + " " + records.text() + " malformed: " + records.malformed());
                     continue;
@@ -106,6 +113,21 @@ class CsvRecordsEquivalenceTest {
             }
         }
         return out;
+    }
+
+    /** Byte offset of each physical line's start (index: line number from 1; a byte order mark is not part of line 1). */
+    private static long[] lineStarts(byte[] bytes) {
+        int from = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
+        List<Long> starts = new ArrayList<>(List.of(0L, (long) from));
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') {
+                i++;
+            }
+            if (bytes[i] == '\n' || bytes[i] == '\r') {
+                starts.add((long) i + 1);
+            }
+        }
+        return starts.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** A stream that returns at most {@code chunk} bytes per read, to cross every buffer boundary. */
