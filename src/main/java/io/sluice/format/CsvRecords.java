@@ -149,7 +149,7 @@ final class CsvRecords implements Closeable {
         if (i >= keep || fieldKind[i] == NULL || fieldKind[i] == NOT_WANTED) {
             return null;
         }
-        int from = start + fieldFrom[i];
+        int from = offset(i);
         int length = fieldLength[i];
         if (length == 0) {
             return "";

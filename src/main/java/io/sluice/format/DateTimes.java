@@ -104,13 +104,7 @@ final class DateTimes {
         if (length != 10 || b[at + 4] != '-' || b[at + 7] != '-') {
             return null;
         }
-        int year = digits(b, at, 4);
-        int month = digits(b, at + 5, 2);
-        int day = digits(b, at + 8, 2);
-        if (year < 1 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
-            return null;
-        }
-        return LocalDate.of(year, month, day);
+        return dateOf(digits(b, at, 4), digits(b, at + 5, 2), digits(b, at + 8, 2));
     }
 
     private static int digits(byte[] b, int at, int count) {
@@ -129,6 +123,11 @@ final class DateTimes {
         int year = digits(s, at, 4);
         int month = s.charAt(at + 4) == '-' ? digits(s, at + 5, 2) : -1;
         int day = s.charAt(at + 7) == '-' ? digits(s, at + 8, 2) : -1;
+        return dateOf(year, month, day);
+    }
+
+    /** The date, or null when the fields (-1: not digits) name none PostgreSQL and the calendar know. */
+    private static LocalDate dateOf(int year, int month, int day) {
         if (year < 1 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
             return null;
         }

@@ -156,7 +156,6 @@ class PartitionLoader {
         // commits in flight, oldest first: at most one per lane; batch k is read into buffer k % (lanes + 1),
         // which the commit of batch k - lanes - 1 used and which has ended by then
         Deque<Future<Long>> inFlight = new ArrayDeque<>();
-        Future<Long> last = null;
         int k = 0;
         try (RowReader reader = open(job, piece, from, shared)) {
             while (true) {
@@ -171,10 +170,9 @@ class PartitionLoader {
                 if (read > 0 || !errors.isEmpty() || consumed > committed) {
                     long done = consumed - committed;
                     LoadConnection tx = lanes[k % lanes.length];
-                    Future<Long> previous = last;
-                    last = threads.submit(() -> commitBatch(tx, job, claim, fileIndex, piece, target, batch, errors,
-                            consumed, done, previous));
-                    inFlight.addLast(last);
+                    Future<Long> previous = inFlight.peekLast(); // batch k - 1's commit, unless it has ended
+                    inFlight.addLast(threads.submit(() -> commitBatch(tx, job, claim, fileIndex, piece, target, batch,
+                            errors, consumed, done, previous)));
                     committed = consumed;
                     k++;
                 }

@@ -39,8 +39,6 @@ final class FastCsvRecords implements Closeable {
 
     private String[] values = new String[16];
     private int fieldCount;
-    private final boolean[] wanted = null;
-    private final int keep = MAX_KEPT_FIELDS;
     private String malformed;
     private String malformedText;
 
@@ -145,7 +143,7 @@ final class FastCsvRecords implements Closeable {
         @Override
         protected void addField(char[] buf, int offset, int len, boolean quoted) {
             int i = fieldCount++;
-            if (i < keep && (wanted == null || wanted[i])) {
+            if (i < MAX_KEPT_FIELDS) {
                 if (i == values.length) {
                     values = Arrays.copyOf(values, Math.min(values.length * 2, MAX_KEPT_FIELDS));
                 }
