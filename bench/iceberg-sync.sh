@@ -65,17 +65,20 @@ copy_once() { # prints seconds
     "${PSQL[@]}" -c "DROP TABLE IF EXISTS public.copy_baseline" -c "CREATE TABLE public.copy_baseline (id bigint,
         customer text, amount numeric(10,2), ordered_at timestamptz, day date, quantity integer, paid boolean,
         score double precision)"
-    local t0 t1
+    local t0 t1 pg0
+    pg0=$(cpu_ticks_pg)
     t0=$(date +%s%N)
     "${PSQL[@]}" -c "\\copy public.copy_baseline FROM '$WORK/rows.csv' WITH (FORMAT csv)"
     t1=$(date +%s%N)
+    COPY_PG_MS=$(ticks_ms $(( $(cpu_ticks_pg) - pg0 )))
     [ "$("${PSQL[@]}" -tAc "SELECT count(*) FROM public.copy_baseline")" = "$ROWS" ] || die "COPY loaded a different row count"
     calc "($t1 - $t0) / 1e9" 3
 }
 
 LOAD_COPY1=$(load1)
-COPY1=$(copy_once)
-log "psql COPY: ${COPY1}s (load $LOAD_COPY1)"
+copy_once >"$WORK/copy.s"
+COPY1=$(cat "$WORK/copy.s") COPY1_PG=$COPY_PG_MS
+log "psql COPY: ${COPY1}s, PostgreSQL CPU ${COPY1_PG} ms (load $LOAD_COPY1)"
 
 # sync_table NAME SNAPSHOT: registers and syncs bench.NAME, checks it; sets SYNC_S, SYNC_LOAD, SYNC_FOREIGN.
 sync_table() {
@@ -85,6 +88,8 @@ sync_table() {
         \"catalog.jdbc.user\":\"postgres\",\"catalog.jdbc.password-env\":\"SLUICE_S3_BENCH_PG_PASSWORD\",
         \"catalog.warehouse\":\"file:$WORK/warehouse\",\"icebergTable\":\"bench.$name\"}}}}" >/dev/null
     SYNC_LOAD=$(load1)
+    local java0 pg0
+    java0=$(cpu_ticks_java) pg0=$(cpu_ticks_pg)
     foreign_begin
     task=$(api POST /tasks/schedule "{\"taskType\":\"ExternalTableSyncTask\",\"tableName\":\"$name\"}" | jq -r .ExternalTableSyncTask)
     while :; do
@@ -97,22 +102,24 @@ sync_table() {
         sleep 0.2
     done
     foreign_end
+    SYNC_JAVA_MS=$(ticks_ms $(( $(cpu_ticks_java) - java0 ))) SYNC_PG_MS=$(ticks_ms $(( $(cpu_ticks_pg) - pg0 )))
     SYNC_FOREIGN=$FOREIGN_PCT
     SYNC_S=$(calc "($(jq .endTimeMs <<<"$status") - $(jq .startTimeMs <<<"$status")) / 1000" 3)
     [ "$(jq -r .checkpointValue <<<"$status")" = "$snapshot" ] || die "checkpoint is not the table's snapshot: $status"
     loaded=$("${PSQL[@]}" -tAc "SELECT count(*) FROM sluice_data.$name")
     [ "$loaded" = "$ROWS" ] || die "the sync of $name loaded $loaded rows, not $ROWS"
-    log "sync of $name ($task): ${SYNC_S}s for $(jq .segmentsGenerated <<<"$status") segments (load $SYNC_LOAD, other processes $SYNC_FOREIGN % of one core)"
+    log "sync of $name ($task): ${SYNC_S}s for $(jq .segmentsGenerated <<<"$status") segments, CPU java ${SYNC_JAVA_MS} ms, PostgreSQL ${SYNC_PG_MS} ms (load $SYNC_LOAD, other processes $SYNC_FOREIGN % of one core)"
 }
 
 sync_table orders_first "$SNAPSHOT_FIRST"
-FIRST_S=$SYNC_S FIRST_LOAD=$SYNC_LOAD FIRST_FOREIGN=$SYNC_FOREIGN
+FIRST_S=$SYNC_S FIRST_LOAD=$SYNC_LOAD FIRST_FOREIGN=$SYNC_FOREIGN FIRST_CPU="java ${SYNC_JAVA_MS} ms, PostgreSQL ${SYNC_PG_MS} ms"
 sync_table orders_second "$SNAPSHOT_SECOND"
-SECOND_S=$SYNC_S SECOND_LOAD=$SYNC_LOAD SECOND_FOREIGN=$SYNC_FOREIGN
+SECOND_S=$SYNC_S SECOND_LOAD=$SYNC_LOAD SECOND_FOREIGN=$SYNC_FOREIGN SECOND_CPU="java ${SYNC_JAVA_MS} ms, PostgreSQL ${SYNC_PG_MS} ms"
 
 LOAD_COPY2=$(load1)
-COPY2=$(copy_once)
-log "psql COPY again: ${COPY2}s (load $LOAD_COPY2)"
+copy_once >"$WORK/copy.s"
+COPY2=$(cat "$WORK/copy.s") COPY2_PG=$COPY_PG_MS
+log "psql COPY again: ${COPY2}s, PostgreSQL CPU ${COPY2_PG} ms (load $LOAD_COPY2)"
 
 COPY_MEAN=$(calc "($COPY1 + $COPY2) / 2" 3)
 COPY_RPS=$(calc "$ROWS / $COPY_MEAN" 0)
@@ -129,6 +136,8 @@ printf '| second sync, warm JVM | %s s = %s rows/s |\n' "$SECOND_S" "$SECOND_RPS
 printf '| psql COPY of the same rows as CSV | %s s, %s s (mean %s s = %s rows/s) |\n' "$COPY1" "$COPY2" "$COPY_MEAN" "$COPY_RPS"
 printf '| ratio sync / COPY: first, second | %s, %s (goal: first >= 1.0) |\n' "$FIRST_RATIO" "$SECOND_RATIO"
 printf '| load average at COPY, first sync, second sync, COPY | %s, %s, %s, %s |\n' "$LOAD_COPY1" "$FIRST_LOAD" "$SECOND_LOAD" "$LOAD_COPY2"
+printf '| CPU during the first sync; the second | %s; %s |\n' "$FIRST_CPU" "$SECOND_CPU"
+printf '| PostgreSQL CPU during each psql COPY | %s ms, %s ms |\n' "$COPY1_PG" "$COPY2_PG"
 printf '| other processes during the syncs | %s %%, %s %% of one core |\n' "$FIRST_FOREIGN" "$SECOND_FOREIGN"
 printf '| uptime at the end | %s |\n' "$UPTIME"
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
