@@ -6,7 +6,10 @@
 # temporary directory on exit, also when interrupted.
 #
 # Environment knobs common to all scripts:
-#   JAVA_OPTS      extra JVM flags (default: none, i.e. the JVM's ergonomic defaults)
+#   JAVA_OPTS      JVM flags (default: the garbage collector flags the JVM image of src/main/docker
+#                  runs with, so that figures are those of the shipped container: its run-java.sh
+#                  starts java with -XX:+UseParallelGC and these ratios; JAVA_OPTS=" " for the JVM's
+#                  own ergonomics, G1 on a machine of 2 cores or more)
 #   MAX_LOAD       wait before measuring while the 1-minute load average is above this (default 1.5)
 #   LOAD_WAIT_MAX  wait at most this many seconds for the load to drop, then go on (default 600)
 #   REBUILD=1      package the application even if target/quarkus-app exists
@@ -20,7 +23,7 @@ RESULTS_DIR=$BENCH_DIR/results
 APP_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
 BENCH_KEY=${BENCH_KEY:-bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 CLK_TCK=$(getconf CLK_TCK)
-JAVA_OPTS=${JAVA_OPTS:-}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90}
 MAX_LOAD=${MAX_LOAD:-1.5}
 LOAD_WAIT_MAX=${LOAD_WAIT_MAX:-600}
 
@@ -91,6 +94,7 @@ machine_info() {
     printf 'host: %s cores (nproc), %s RAM (free -g), %s, kernel %s\n' "$(nproc)" "$mem" \
         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)"
     printf 'jdk: %s\n' "$(java -version 2>&1 | sed -n 2p)"
+    printf 'JAVA_OPTS: %s\n' "$JAVA_OPTS"
     printf 'commit: %s\n' "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 }
 

@@ -26,6 +26,17 @@ final class CopyBinaryEncoder extends CopyEncoder {
     private static final long PG_EPOCH_SECOND = PG_EPOCH_DAY * 86_400;
     private static final int NUMERIC_NEG = 0x4000;
     private static final int NUMERIC_MAX_DSCALE = 0x3FFF;
+    private static final long[] LONG_TENS = new long[19];
+
+    static {
+        LONG_TENS[0] = 1;
+        for (int i = 1; i < LONG_TENS.length; i++) {
+            LONG_TENS[i] = LONG_TENS[i - 1] * 10;
+        }
+    }
+
+    /** The base-10000 digits of a small numeric: at most five before the point, four after. */
+    private final short[] smallGroups = new short[9];
 
     CopyBinaryEncoder(PgType.Kind[] kinds, Sink sink) {
         super(kinds, sink);
@@ -149,7 +160,6 @@ final class CopyBinaryEncoder extends CopyEncoder {
         if (scale > NUMERIC_MAX_DSCALE) {
             throw new SQLException("numeric field overflow: scale " + scale + " exceeds " + NUMERIC_MAX_DSCALE, "22003");
         }
-        String digits = (value.scale() < 0 ? value.setScale(0) : value).unscaledValue().abs().toString();
         if (value.signum() == 0) {
             ensure(12);
             writeInt(8);
@@ -159,6 +169,11 @@ final class CopyBinaryEncoder extends CopyEncoder {
             writeShort(scale);
             return;
         }
+        if (value.scale() >= 0 && value.scale() <= 16 && value.precision() <= 18) {
+            writeSmallNumeric(value, scale);
+            return;
+        }
+        String digits = (value.scale() < 0 ? value.setScale(0) : value).unscaledValue().abs().toString();
         // decimal digits before the point, then pad both sides to whole groups of four around the point
         int integerDigits = digits.length() - scale;
         int padLeft = Math.floorMod(-integerDigits, 4);
@@ -174,11 +189,44 @@ final class CopyBinaryEncoder extends CopyEncoder {
             }
             base10000[g] = (short) group;
         }
+        writeNumericGroups(base10000, groups, weight, value.signum(), scale);
+    }
+
+    /**
+     * A numeric whose unscaled value fits a long and whose scale is at most 16 (money, prices,
+     * Parquet's decimals up to 18 digits): its base-10000 digits by arithmetic, not through the
+     * unscaled value's decimal string.
+     */
+    private void writeSmallNumeric(BigDecimal value, int scale) throws SQLException {
+        long unscaled = Math.abs(value.unscaledValue().longValue());
+        long unit = LONG_TENS[scale];
+        long integer = unscaled / unit;
+        int fractionGroups = (scale + 3) / 4;
+        // the fraction's digits, padded on the right to whole groups of four: below 10^16
+        long fraction = (unscaled % unit) * LONG_TENS[fractionGroups * 4 - scale];
+        int integerGroups = 0;
+        for (long rest = integer; rest != 0; rest /= 10_000) {
+            integerGroups++;
+        }
+        short[] groups = smallGroups;
+        int g = integerGroups;
+        for (long rest = integer; rest != 0; rest /= 10_000) {
+            groups[--g] = (short) (rest % 10_000);
+        }
+        for (int f = fractionGroups - 1; f >= 0; f--) {
+            groups[integerGroups + f] = (short) (fraction % 10_000);
+            fraction /= 10_000;
+        }
+        writeNumericGroups(groups, integerGroups + fractionGroups, integerGroups - 1, value.signum(), scale);
+    }
+
+    /** Writes the first {@code count} base-10000 digits, the first of weight {@code weight}, leading and trailing zero digits left out. */
+    private void writeNumericGroups(short[] base10000, int count, int weight, int signum, int scale) throws SQLException {
         int first = 0;
         while (base10000[first] == 0) {
             first++;
         }
-        int last = groups - 1;
+        int last = count - 1;
         while (base10000[last] == 0) {
             last--;
         }
@@ -186,12 +234,12 @@ final class CopyBinaryEncoder extends CopyEncoder {
         if (weight != (short) weight) {
             throw new SQLException("value overflows numeric format", "22003");
         }
-        int count = last - first + 1;
-        ensure(12 + 2 * count);
-        writeInt(8 + 2 * count);
-        writeShort(count);
+        int digits = last - first + 1;
+        ensure(12 + 2 * digits);
+        writeInt(8 + 2 * digits);
+        writeShort(digits);
         writeShort(weight);
-        writeShort(value.signum() < 0 ? NUMERIC_NEG : 0);
+        writeShort(signum < 0 ? NUMERIC_NEG : 0);
         writeShort(scale);
         for (int g = first; g <= last; g++) {
             writeShort(base10000[g]);

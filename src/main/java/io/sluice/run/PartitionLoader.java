@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
@@ -239,76 +240,93 @@ class PartitionLoader {
     }
 
     /**
-     * The statements of {@link #loadAtOnce} without its commit: the caller commits (an Iceberg
-     * sync's {@link SnapshotTransaction} commits every file of the snapshot range at once).
+     * The statements of {@link #loadAtOnce} without its commit: the caller commits.
      * {@code claim} null: not a piece of a claimed partition (no partition progress). Returns
      * rows processed, failed, skipped, and the earlier rows replaced.
      */
     long[] loadWhole(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
             Target target, RowBatch[] batches, Shared shared) throws Exception {
+        TransactionLane lane = lane(tx, batches);
+        try {
+            CompletableFuture<long[]> done = loadWhole(lane, job, claim, fileIndex, piece, target, shared);
+            lane.sync();
+            return TransactionLane.valueOf(done);
+        } finally {
+            lane.drain(); // never leave a COPY running on the connection
+        }
+    }
+
+    /** A lane for the statements of one transaction on {@code tx}, its reader filling {@code batches} in turn. */
+    TransactionLane lane(LoadConnection tx, RowBatch[] batches) {
+        return new TransactionLane(tx, threads.executor(), batches);
+    }
+
+    /**
+     * Reads the piece whole and gives its statements to {@code lane} without waiting for them: the
+     * next piece of the transaction (an Iceberg sync's {@link SnapshotTransaction} loads every file
+     * of the snapshot range in one) is read while this one's rows are COPYed. The result, known once
+     * the lane has run the piece's last statement: rows processed, failed, skipped, and the earlier
+     * rows replaced.
+     */
+    CompletableFuture<long[]> loadWhole(TransactionLane lane, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex,
+            PlannedFile piece, Target target, Shared shared) throws Exception {
         long processed = 0;
         long failed = 0;
-        long skipped = 0;
-        long before = await(store.counts(job.runId()))[1];
+        long before = job.maxFailedRows() == null ? 0 : await(store.counts(job.runId()))[1];
+        List<CompletableFuture<long[]>> writes = new ArrayList<>();
+        CompletableFuture<Long> replaced;
         try (RowReader reader = open(job, piece, 0, shared)) {
-            long replaced = piece.replaces().isEmpty() ? 0
-                    : ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces());
-            // the reader parses batch n+1 while batch n is COPYed (in order, on the one connection)
-            Future<long[]> pending = null;
-            int current = 0;
-            try {
-                while (true) {
-                    stopIfAsked(shared);
-                    RowBatch batch = batches[current];
+            replaced = piece.replaces().isEmpty() ? CompletableFuture.completedFuture(0L)
+                    : lane.then(tx -> ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces()));
+            while (true) {
+                stopIfAsked(shared);
+                RowBatch batch = lane.freeBatch();
+                boolean given = false;
+                try {
                     List<RowError> errors = new ArrayList<>();
                     int read = reader.read(batch, errorsInFileRows(piece, errors));
                     long consumed = reader.rowsConsumed();
-                    if (pending != null) {
-                        long[] written = resultOf(pending);
-                        pending = null;
-                        skipped += written[0] + written[1];
-                    }
                     if (job.segmentPerTransaction() && !errors.isEmpty()) {
                         throw rowsRejected(job, piece, errors);
                     }
                     if (read > 0 || !errors.isEmpty() || consumed > processed) {
-                        pending = threads.submit(() -> {
+                        writes.add(lane.then(batch, tx -> {
                             long[] written = writeRows(tx, target, piece, batch);
                             tx.insertErrors(job.runId(), piece.path(), errors);
                             return written;
-                        });
+                        }));
+                        given = true;
                         failed += failedRows(errors);
                         processed = consumed;
-                        current ^= 1;
                         checkThreshold(job, before + failed);
                     }
                     if (read == 0) {
                         break;
                     }
-                }
-                if (pending != null) {
-                    long[] written = resultOf(pending);
-                    pending = null;
-                    skipped += written[0] + written[1];
-                }
-            } finally {
-                if (pending != null) {
-                    try {
-                        pending.get(); // never leave a COPY running on the connection
-                    } catch (ExecutionException e) {
-                        // the first failure is the one reported
+                } finally {
+                    if (!given) {
+                        lane.giveBack(batch);
                     }
                 }
             }
-            requireUnchanged(job, piece);
-            ledger.advance(tx, piece.segmentId(), piece.partKey(), processed, processed, failed, job.runId());
+        }
+        requireUnchanged(job, piece);
+        long rows = processed;
+        long rejected = failed;
+        return lane.then(tx -> {
+            long skipped = 0;
+            for (CompletableFuture<long[]> write : writes) {
+                long[] written = write.join(); // ended: the lane runs this after it
+                skipped += written[0] + written[1];
+            }
+            ledger.advance(tx, piece.segmentId(), piece.partKey(), rows, rows, rejected, job.runId());
             ledger.completePart(tx, piece.segmentId(), piece.partKey());
             if (claim != null) {
-                store.advancePartition(tx, claim, processed, fileIndex + 1, 0, config.heartbeatTimeout());
+                store.advancePartition(tx, claim, rows, fileIndex + 1, 0, config.heartbeatTimeout());
             }
-            store.count(tx, job.runId(), processed, failed, skipped);
-            return new long[] { processed, failed, skipped, replaced };
-        }
+            store.count(tx, job.runId(), rows, rejected, skipped);
+            return new long[] { rows, rejected, skipped, replaced.join() };
+        });
     }
 
     /** After the commit: says how many rows of an earlier version the piece replaced. */
@@ -381,14 +399,6 @@ class PartitionLoader {
 
     private static long failedRows(List<RowError> errors) {
         return errors.stream().mapToLong(RowError::row).distinct().count();
-    }
-
-    private static long[] resultOf(Future<long[]> write) throws Exception {
-        try {
-            return write.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
-        }
     }
 
     /** Waits for the previous batch's commit (another lane's); if it failed, so does this batch (rolled back). */

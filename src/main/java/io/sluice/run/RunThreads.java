@@ -1,6 +1,7 @@
 package io.sluice.run;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,6 +22,11 @@ class RunThreads {
         t.setDaemon(true);
         return t;
     });
+
+    /** The same threads, for work chained with {@link java.util.concurrent.CompletableFuture}. */
+    Executor executor() {
+        return threads;
+    }
 
     <T> Future<T> submit(Callable<T> work) {
         return threads.submit(work);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -85,7 +86,9 @@ public class SnapshotTransaction {
             PartitionLoader.Shared shared, SnapshotChanges changes) throws Exception {
         PartitionLoader.Target target = loader.target(job, qualifiedTarget, null);
         int rows = config.batchRows(job.table().columns().size());
-        RowBatch[] batches = { new RowBatch(job.table(), rows), new RowBatch(job.table(), rows) };
+        // three: the reader fills one while one is COPYed and the next waits its turn
+        RowBatch[] batches = { new RowBatch(job.table(), rows), new RowBatch(job.table(), rows),
+                new RowBatch(job.table(), rows) };
         for (RunStore.Partition p : partitions) {
             store.partitionStatus(job.runId(), p.index(), "running").await().indefinitely();
         }
@@ -112,16 +115,26 @@ public class SnapshotTransaction {
                     add(loaded, done);
                     bytes += f.size();
                 }
-                for (RunStore.Partition p : partitions) {
-                    for (int i = p.fileIndex(); i < p.files().size(); i++) {
-                        PlannedFile piece = p.files().get(i);
-                        long[] done = loader.loadWhole(tx, job, null, i, piece, target, batches, shared);
-                        add(loaded, done);
-                        bytes += piece.bytes();
-                        if (!piece.replaces().isEmpty()) {
-                            replacedLogs.add(piece.path());
+                // the files are read one after another while the lane COPYs those read before
+                TransactionLane lane = loader.lane(tx, batches);
+                List<CompletableFuture<long[]>> files = new ArrayList<>();
+                try {
+                    for (RunStore.Partition p : partitions) {
+                        for (int i = p.fileIndex(); i < p.files().size(); i++) {
+                            PlannedFile piece = p.files().get(i);
+                            files.add(loader.loadWhole(lane, job, null, i, piece, target, shared));
+                            bytes += piece.bytes();
+                            if (!piece.replaces().isEmpty()) {
+                                replacedLogs.add(piece.path());
+                            }
                         }
                     }
+                    lane.sync();
+                } finally {
+                    lane.drain(); // the connection is the caller's again: nothing of the lane runs on it
+                }
+                for (CompletableFuture<long[]> file : files) {
+                    add(loaded, TransactionLane.valueOf(file));
                 }
                 deletedRows = applyDeletes(tx, job, target, changes.deletes(), shared);
                 // the fence: a coordinator whose lease passed to another replica commits nothing

@@ -1,0 +1,119 @@
+package io.sluice.run;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import io.sluice.format.RowBatch;
+
+/**
+ * One transaction's statements, run in the order they are given on its connection by a run thread
+ * of their own, while the thread that gives them reads on: a file's rows are parsed while the rows
+ * before them (those of the same file, or of the files before it in the transaction) are COPYed.
+ * The batches a reader fills circulate through the lane: {@link #freeBatch} hands out one whose
+ * COPY has ended. After a failure the statements given later are skipped and the first failure is
+ * what {@link #sync} and {@link #freeBatch} throw. The caller uses the connection itself only
+ * after {@link #sync}, and drains the lane ({@link #drain}) before it rolls back or closes.
+ */
+final class TransactionLane {
+    /** Work on the lane's connection. */
+    interface Work<T> {
+        T run(LoadConnection tx) throws Exception;
+    }
+
+    private final LoadConnection tx;
+    private final Executor executor;
+    private final BlockingQueue<RowBatch> free;
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+
+    TransactionLane(LoadConnection tx, Executor executor, RowBatch[] batches) {
+        this.tx = tx;
+        this.executor = executor;
+        this.free = new ArrayBlockingQueue<>(batches.length);
+        for (RowBatch batch : batches) {
+            free.add(batch);
+        }
+    }
+
+    LoadConnection connection() {
+        return tx;
+    }
+
+    /** Runs {@code work} after everything given before, unless one of those failed. */
+    <T> CompletableFuture<T> then(Work<T> work) {
+        CompletableFuture<T> next = tail.thenApplyAsync(ignored -> {
+            try {
+                return work.run(tx);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, executor);
+        tail = next;
+        return next;
+    }
+
+    /** Runs {@code work} on the batch in turn, then hands the batch back to {@link #freeBatch}. */
+    <T> CompletableFuture<T> then(RowBatch batch, Work<T> work) {
+        CompletableFuture<T> next = then(work);
+        // whether it ran, failed or was skipped, the batch is free once its turn is over
+        next.whenComplete((result, failure) -> free.add(batch));
+        return next;
+    }
+
+    /** A batch to read into, once a COPY has ended with it; the lane's failure if it failed. */
+    RowBatch freeBatch() throws Exception {
+        while (true) {
+            if (tail.isCompletedExceptionally()) {
+                sync();
+            }
+            RowBatch batch = free.poll(100, TimeUnit.MILLISECONDS);
+            if (batch != null) {
+                return batch;
+            }
+        }
+    }
+
+    /** A batch from {@link #freeBatch} that was given no work. */
+    void giveBack(RowBatch batch) {
+        free.add(batch);
+    }
+
+    /** Waits for everything given so far; throws the first failure. */
+    void sync() throws Exception {
+        try {
+            tail.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new RuntimeException(cause);
+        }
+    }
+
+    /** Waits for everything given so far to end, failed or not: nothing runs on the connection afterwards. */
+    void drain() {
+        try {
+            tail.handle((result, failure) -> null).join();
+        } catch (RuntimeException e) {
+            // handled above: join of handle() does not fail
+        }
+    }
+
+    /** The value of a step, after {@link #sync} (or when the step is known to have run). */
+    static <T> T valueOf(CompletableFuture<T> step) throws Exception {
+        try {
+            return step.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+        }
+    }
+}
