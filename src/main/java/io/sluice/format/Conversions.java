@@ -102,6 +102,10 @@ final class Conversions {
         if (value instanceof String text) {
             return fromText(type, text);
         }
+        // the common case of typed sources (a Parquet int64 into bigint): the boxed value as it is
+        if (value instanceof Long && type.kind() == PgType.Kind.BIGINT || value instanceof Integer && type.kind() == PgType.Kind.INTEGER) {
+            return value;
+        }
         Object converted = switch (type.kind()) {
             case BIGINT, INTEGER, SMALLINT -> isIntegral(value) ? inRange(((Number) value).longValue(), type.kind()) : null;
             case BOOLEAN -> value instanceof Boolean ? value : null;
