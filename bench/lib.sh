@@ -23,7 +23,9 @@ RESULTS_DIR=$BENCH_DIR/results
 APP_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
 BENCH_KEY=${BENCH_KEY:-bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 CLK_TCK=$(getconf CLK_TCK)
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90}
+IMAGE_GC_OPTS="-XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90"
+CALLER_JAVA_OPTS=${JAVA_OPTS-}
+JAVA_OPTS=${JAVA_OPTS:-$IMAGE_GC_OPTS}
 MAX_LOAD=${MAX_LOAD:-1.5}
 LOAD_WAIT_MAX=${LOAD_WAIT_MAX:-600}
 
