@@ -79,6 +79,34 @@ class CountRowsTest {
         assertTrue(fast > 2000, "the byte count answered only " + fast + " of 4000 cases");
     }
 
+    /**
+     * The same over long records (runs of plain bytes, long quoted fields, records across the
+     * counter's 64 KiB buffers), where the counter steps over eight bytes at a time.
+     */
+    @Test
+    void theByteCountAgreesWithTheReaderOnLongRecords() throws IOException {
+        String[] pieces = { "abcdefghijklmnop", "12345678", "1234567", ",", ",\"\",", ",\"quoted, with\nline breaks \"\" inside\",",
+            "\n", "\r", "\r\n", "é😀xyz", "a", " " };
+        int fast = 0;
+        for (int seed = 0; seed < 600; seed++) {
+            Random random = new Random(seed);
+            StringBuilder text = new StringBuilder();
+            int pieceCount = seed % 10 == 0 ? 20_000 : random.nextInt(60);
+            for (int i = pieceCount; i > 0; i--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            CsvOptions options = CsvOptions.parse(Map.of("header", false));
+            long exact = readerCount(bytes, options);
+            OptionalLong counted = CsvRecordCount.of(new ByteArrayInputStream(bytes), options);
+            if (counted.isPresent()) {
+                fast++;
+                assertEquals(exact, counted.getAsLong(), "seed " + seed);
+            }
+        }
+        assertTrue(fast > 400, "the byte count answered only " + fast + " of 600 cases");
+    }
+
     private static long readerCount(byte[] bytes, CsvOptions options) throws IOException {
         try (CsvRecords records = new CsvRecords(new ByteArrayInputStream(bytes), options)) {
             records.wantNone();
