@@ -6,10 +6,11 @@
 # temporary directory on exit, also when interrupted.
 #
 # Environment knobs common to all scripts:
-#   JAVA_OPTS      JVM flags (default: the garbage collector flags the JVM image of src/main/docker
-#                  runs with, so that figures are those of the shipped container: its run-java.sh
-#                  starts java with -XX:+UseParallelGC and these ratios; JAVA_OPTS=" " for the JVM's
-#                  own ergonomics, G1 on a machine of 2 cores or more)
+#   JAVA_OPTS      JVM flags (default: those the JVM image of src/main/docker runs with, so that
+#                  figures are those of the shipped container: its run-java.sh starts java with
+#                  -XX:+UseParallelGC and these ratios, its Dockerfile appends the memory flags, and
+#                  MALLOC_ARENA_MAX=2 as the image sets it; JAVA_OPTS=" " for the JVM's own
+#                  ergonomics, G1 on a machine of 2 cores or more, and glibc's default arenas)
 #   MAX_LOAD       wait before measuring while the 1-minute load average is above this (default 1.5)
 #   LOAD_WAIT_MAX  wait at most this many seconds for the load to drop, then go on (default 600)
 #   REBUILD=1      package the application even if target/quarkus-app exists
@@ -23,9 +24,15 @@ RESULTS_DIR=$BENCH_DIR/results
 APP_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
 BENCH_KEY=${BENCH_KEY:-bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 CLK_TCK=$(getconf CLK_TCK)
+# (DockerfileTest checks that the memory flags are the Dockerfile's)
 IMAGE_GC_OPTS="-XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90"
+IMAGE_MEMORY_OPTS="-Djdk.nio.maxCachedBufferSize=262144 -XX:TrimNativeHeapInterval=5000"
+IMAGE_JVM_OPTS="$IMAGE_GC_OPTS $IMAGE_MEMORY_OPTS"
 CALLER_JAVA_OPTS=${JAVA_OPTS-}
-JAVA_OPTS=${JAVA_OPTS:-$IMAGE_GC_OPTS}
+if [[ -z "${JAVA_OPTS:-}" ]]; then
+    JAVA_OPTS=$IMAGE_JVM_OPTS
+    export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+fi
 MAX_LOAD=${MAX_LOAD:-1.5}
 LOAD_WAIT_MAX=${LOAD_WAIT_MAX:-600}
 
@@ -97,6 +104,7 @@ machine_info() {
         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)"
     printf 'jdk: %s\n' "$(java -version 2>&1 | sed -n 2p)"
     printf 'JAVA_OPTS: %s\n' "$JAVA_OPTS"
+    printf 'MALLOC_ARENA_MAX: %s\n' "${MALLOC_ARENA_MAX:-unset}"
     printf 'commit: %s\n' "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 }
 
@@ -418,13 +426,20 @@ gen_csv() {
     }'
 }
 
-# put_load_pipeline NAME TABLE CONNECTOR PREFIX STRATEGY PARTITIONS: a CSV pipeline into TABLE
-# (LOAD_COLUMNS, LOAD_VALIDATION); waits for its program to compile; prints the pipeline's id.
+# csv_to_jsonl CSV JSONL: gen_csv's rows as JSON lines ({"id":1,"email":"...",...}; its fields need no escaping).
+csv_to_jsonl() {
+    mawk -F, 'NR > 1 { printf "{\"id\":%s,\"email\":\"%s\",\"age\":%s,\"city\":\"%s\",\"created\":\"%s\"}\n", $1, $2, $3, $4, $5 }' "$1" >"$2"
+}
+
+# put_load_pipeline NAME TABLE CONNECTOR PREFIX STRATEGY PARTITIONS [FORMAT]: a pipeline into TABLE
+# (LOAD_COLUMNS, LOAD_VALIDATION) reading FORMAT files (csv with a header, jsonl or parquet; default
+# csv); waits for its program to compile; prints the pipeline's id.
 put_load_pipeline() {
-    local name=$1 table=$2 connector=$3 prefix=$4 strategy=$5 partitions=$6 status
+    local name=$1 table=$2 connector=$3 prefix=$4 strategy=$5 partitions=$6 format=${7:-csv} status options='{}'
+    [[ $format == csv ]] && options='{"header":true}'
     api PUT "/v0/pipelines/$name" "{\"description\":\"benchmark\",
         \"program_code\":\"CREATE TABLE $table ($LOAD_COLUMNS)\",
-        \"source\":{\"connector\":\"$connector\",\"prefix\":\"$prefix\",\"format\":\"csv\",\"options\":{\"header\":true}},
+        \"source\":{\"connector\":\"$connector\",\"prefix\":\"$prefix\",\"format\":\"$format\",\"options\":$options},
         \"load_strategy\":\"$strategy\",\"partitions\":$partitions,\"validation\":$LOAD_VALIDATION}" >/dev/null
     for _ in $(seq 1 300); do
         status=$(api GET "/v0/pipelines/$name?selector=status" | jq -r .program_status)
