@@ -19,6 +19,9 @@
 #   BATCH_SIZES=10000     SLUICE_RUN_BATCH_SIZE values tried (one service start each), e.g. "5000 10000 20000"
 #   MODES="append upsert"
 #   KEY=1                 0: the table has no primary key (index-less; MODES=append only)
+#   FORMAT=csv            csv, jsonl or parquet: the files Sluice loads hold the CSV's rows as JSON lines or as one
+#                         Parquet file (written by Iceberg's generic Parquet writer, bench/formats/CsvToParquet.java);
+#                         the psql baseline always COPYs the CSV. Not with SPLIT_FILES=1
 #   WARMUP=3              after each service start, one untimed psql \copy and this many untimed Sluice append
 #                         run over the whole CSV (JIT and caches warm, as in a long-running service)
 #   PARALLEL_COPY=1       with SPLIT_FILES=1, also time N parallel psql \copy sessions of the N files (informative)
@@ -42,6 +45,7 @@ PARALLEL_COPY=${PARALLEL_COPY:-1}
 DISTURB_MAX=${DISTURB_MAX:-0.35}
 ATTEMPTS=${ATTEMPTS:-4}
 WARMUP=${WARMUP:-3}
+FORMAT=${FORMAT:-csv}
 STAMP=$(date +%Y%m%d-%H%M%S)
 RAW="$RESULTS_DIR/load-csv.tsv"
 SUMMARY="$RESULTS_DIR/load-csv-$STAMP.txt"
@@ -71,6 +75,26 @@ for p in $PARTITIONS; do
     done
 done
 log "CSV: $(du -h "$CSV" | cut -f1) ($(( $(wc -l <"$CSV") - 1 )) rows)"
+# the folder Sluice's pipelines read (p1/ holds the CSV; fN/ the same rows in FORMAT)
+SOURCE_FOLDER=p1/
+case $FORMAT in
+    csv) ;;
+    jsonl|parquet)
+        [[ $SPLIT_FILES != 1 ]] || die "SPLIT_FILES=1 is for FORMAT=csv only"
+        mkdir -p "$WORK/inbox/f1"
+        SOURCE_FOLDER=f1/
+        if [[ $FORMAT == jsonl ]]; then
+            csv_to_jsonl "$CSV" "$WORK/inbox/f1/data.jsonl"
+        else
+            (cd "$REPO_DIR" && ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null) \
+                || die "cannot resolve the test classpath"
+            java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(cat "$WORK/cp.txt")" "$BENCH_DIR/formats/CsvToParquet.java" "$CSV" "$WORK/inbox/f1/data.parquet" >/dev/null \
+                || die "Parquet writer failed"
+        fi
+        log "$FORMAT: $(du -h "$WORK/inbox/f1"/data.* | cut -f1)"
+        ;;
+    *) die "FORMAT must be csv, jsonl or parquet, not $FORMAT" ;;
+esac
 
 [[ -f "$RAW" ]] || printf 'stamp\tcommit\tbatch_size\tmode\tmethod\tpartitions\trep\tms\twall_ms\trows_in_table\tstatus\tprocessed\tfailed\tjava_cpu_ms\tpg_cpu_ms\tbusy_ms\tload1\tstages\tother_cores\tdisturbed\n' >"$RAW"
 
@@ -179,8 +203,8 @@ sluice_run() { # batch mode partitions rep
     local bs=$1 mode=$2 p=$3 rep=$4
     local table="${mode}_b${bs}_p${p}_r${rep}_a${ATTEMPT}" name="${mode}-b${bs}-p${p}-r${rep}-a${ATTEMPT}"
     local folder="p$p/"
-    [[ $SPLIT_FILES == 1 ]] || folder="p1/"
-    local id; id=$(put_load_pipeline "$name" "$table" bench "$folder" "$mode" "$p")
+    [[ $SPLIT_FILES == 1 ]] || folder=$SOURCE_FOLDER
+    local id; id=$(put_load_pipeline "$name" "$table" bench "$folder" "$mode" "$p" "$FORMAT")
     if [[ $mode == upsert ]]; then
         psqlq -c "CREATE SCHEMA IF NOT EXISTS sluice_data"
         prefill "sluice_data.$table"
@@ -225,7 +249,7 @@ for bs in $BATCH_SIZES; do
         parts=($PARTITIONS)
         for (( w = 1; w <= WARMUP; w++ )); do
             wp=${parts[$(( (w - 1) % ${#parts[@]} ))]}
-            wid=$(put_load_pipeline "warmup-b$bs-$w" "warmup_b${bs}_$w" bench "p1/" append "$wp")
+            wid=$(put_load_pipeline "warmup-b$bs-$w" "warmup_b${bs}_$w" bench "$SOURCE_FOLDER" append "$wp" "$FORMAT")
             log "  warm-up run $w (partitions $wp): $(run_and_wait "$wid" "$WORK/run-warmup.json")"
             psqlq -c "DROP TABLE sluice_data.warmup_b${bs}_$w"
         done
@@ -249,7 +273,7 @@ done
 
 # ------------------------------------------------------------------ summary
 {
-    echo "load-csv $STAMP, commit $COMMIT, $ROWS rows ($(du -h "$CSV" | cut -f1)), medians of $REPS"
+    echo "load-csv $STAMP, commit $COMMIT, $ROWS rows ($(du -h "$CSV" | cut -f1) of CSV), Sluice reads $FORMAT, medians of $REPS"
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(uname -r); $(java -version 2>&1 | head -1); PostgreSQL $(cat "$WORK/pg-settings.txt")"
     echo "Sluice ms = the run's durationMs; wall = POST to completion seen by polling. ratio = baseline ms / Sluice ms (= ratio of rows/s)."
     printf '%-6s %-7s %-22s %-3s %8s %10s %8s %7s %7s %8s %8s %8s %5s\n' batch mode method p ms rows/s wall_ms ratio ratio_w java_cpu pg_cpu other_cpu load

@@ -80,6 +80,11 @@ final class JsonlRowReader extends AssemblingReader {
             rows.text(column, token == JsonToken.VALUE_NULL ? null : rawValue(parser));
             return;
         }
+        if (token == JsonToken.VALUE_NUMBER_INT && integral(types[column].kind())
+                && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            rows.value(column, parser.getLongValue()); // converted as the same digits' text would be, without the text
+            return;
+        }
         switch (token) {
             case VALUE_NULL -> rows.text(column, null);
             case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> rows.text(column, parser.getText());
@@ -89,6 +94,10 @@ final class JsonlRowReader extends AssemblingReader {
                         + (token == JsonToken.START_ARRAY ? "array" : "object")));
             }
         }
+    }
+
+    private static boolean integral(PgType.Kind kind) {
+        return kind == PgType.Kind.BIGINT || kind == PgType.Kind.INTEGER || kind == PgType.Kind.SMALLINT;
     }
 
     /**

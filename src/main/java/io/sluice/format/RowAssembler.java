@@ -129,10 +129,14 @@ final class RowAssembler {
         filled[column] = true;
         if (value == null) {
             setNull(column);
-        } else {
-            Object converted = Conversions.fromValue(types[column], value);
-            accept(column, converted, converted instanceof Failure || rules[column].hasChecks() ? textOf(value) : null);
+            return;
         }
+        Object converted = Conversions.fromValue(types[column], value);
+        if (!(converted instanceof Failure) && rules[column].decidesByValue() && rules[column].passes(converted)) {
+            batch.column(column)[index] = converted; // the source text is needed only to word a failure
+            return;
+        }
+        accept(column, converted, converted instanceof Failure || rules[column].hasChecks() ? textOf(value) : null);
     }
 
     /**

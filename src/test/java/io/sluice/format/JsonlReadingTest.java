@@ -9,6 +9,8 @@ import static io.sluice.format.Fixtures.values;
 import static io.sluice.pipeline.program.PgType.Kind.BIGINT;
 import static io.sluice.pipeline.program.PgType.Kind.BOOLEAN;
 import static io.sluice.pipeline.program.PgType.Kind.DOUBLE;
+import static io.sluice.pipeline.program.PgType.Kind.INTEGER;
+import static io.sluice.pipeline.program.PgType.Kind.SMALLINT;
 import static io.sluice.pipeline.program.PgType.Kind.JSONB;
 import static io.sluice.pipeline.program.PgType.Kind.TEXT;
 import static io.sluice.pipeline.program.PgType.Kind.TIMESTAMPTZ;
@@ -18,10 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+
+import io.sluice.pipeline.spec.ValidationRule;
 
 import io.sluice.pipeline.program.TableSpec;
 import io.sluice.pipeline.spec.SourceFormat;
@@ -47,6 +53,37 @@ class JsonlReadingTest {
     void scalarsConvertFromStringsAndNumbersFromText() {
         var result = jsonl("{\"id\": \"7\", \"name\": 42, \"ok\": \"yes\", \"score\": \"2.5\"}\n", EVENTS);
         assertEquals(List.of(values(7L, "42", true, 2.5, null, null)), result.rows());
+    }
+
+    /**
+     * JSON integers go to integer columns as numbers, not through their text: the rows and errors must be
+     * exactly those of the same digits read as CSV text (ranges of the types, a range rule, beyond long).
+     */
+    @Test
+    void integersConvertAsTheSameDigitsAsTextDo() {
+        TableSpec numbers = table(column("s", SMALLINT), column("i", INTEGER), column("b", BIGINT));
+        Map<String, List<ValidationRule>> rules = Map.of("i", List.of(new ValidationRule(ValidationRule.Kind.RANGE, null,
+                BigDecimal.valueOf(-1000), BigDecimal.valueOf(1_000_000), null, null)));
+        String[] edges = { "0", "-1", "32767", "32768", "-32768", "-32769", "2147483647", "2147483648", "-2147483649",
+                "9223372036854775807", "-9223372036854775808", "9223372036854775808", "99999999999999999999", "1000000", "1000001" };
+        Random random = new Random(42);
+        StringBuilder json = new StringBuilder();
+        StringBuilder csv = new StringBuilder("s,i,b\n");
+        for (int row = 0; row < 3000; row++) {
+            String[] v = new String[3];
+            for (int c = 0; c < 3; c++) {
+                v[c] = random.nextInt(4) == 0 ? edges[random.nextInt(edges.length)]
+                        : Long.toString(random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(70_000) - 35_000);
+            }
+            json.append("{\"s\": ").append(v[0]).append(", \"i\": ").append(v[1]).append(", \"b\": ").append(v[2]).append("}\n");
+            csv.append(String.join(",", v)).append('\n');
+        }
+        var fromJson = readAll(Formats.open(SourceFormat.JSONL, Map.of(), utf8(json.toString()), numbers, rules, 0), numbers, 100);
+        var fromText = readAll(Formats.open(SourceFormat.CSV, Map.of("header", true), utf8(csv.toString()), numbers, rules, 0), numbers, 100);
+        assertEquals(fromText.rows(), fromJson.rows());
+        assertEquals(fromText.rowNumbers(), fromJson.rowNumbers());
+        assertEquals(fromText.errors(), fromJson.errors());
+        assertTrue(fromJson.errors().size() > 100 && fromJson.rows().size() > 100, "both kinds of outcome were tried");
     }
 
     @Test
