@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 public final class EmbeddedPostgres {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
     private static final int START_ATTEMPTS = 5;
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
     private static EmbeddedPostgres running;
     private static FileLock dataDirectoryLock;
     /** Set while the application runs; the JVM hook then waits for the application's own orderly stop. */
@@ -164,6 +165,7 @@ public final class EmbeddedPostgres {
         IOException last = null;
         // A fixed port taken by another process will not become free by retrying.
         int attempts = fixedPort > 0 ? 1 : START_ATTEMPTS;
+        long lockWaitEnd = System.nanoTime() + LOCK_WAIT.toNanos();
         for (int attempt = 1; attempt <= attempts; attempt++) {
             int port = fixedPort > 0 ? fixedPort : freeLoopbackPort();
             try {
@@ -193,6 +195,16 @@ public final class EmbeddedPostgres {
                 LOG.infof("Embedded PostgreSQL started on 127.0.0.1:%d with data in %s (%d ms)", port, pgData,
                         (System.nanoTime() - started) / 1_000_000);
                 return new EmbeddedPostgres(server, pgData, auth.password());
+            } catch (OverlappingFileLockException e) {
+                // zonky locks the data directory per server: an earlier application of this JVM (a test
+                // profile's or dev mode's restart) still holds it while its server stops. Wait for that.
+                if (System.nanoTime() > lockWaitEnd) {
+                    throw new IllegalStateException("Embedded PostgreSQL data directory " + pgData
+                            + " is still locked by an earlier start in this JVM after " + LOCK_WAIT.toSeconds() + " s", e);
+                }
+                LOG.infof("Embedded PostgreSQL data directory %s is still held by an earlier start in this JVM: waiting", pgData);
+                attempt--;
+                sleepQuietly(Duration.ofMillis(250));
             } catch (IOException e) {
                 // Another process may have taken the port between our probe and the server's bind;
                 // a second process on the same data directory is refused by PostgreSQL's own lock.
@@ -204,6 +216,15 @@ public final class EmbeddedPostgres {
         throw new IllegalStateException("Embedded PostgreSQL could not start in " + pgData + (fixedPort > 0
                 ? " on port " + fixedPort + " (sluice.embedded-postgres.port): is the port taken?"
                 : " (is another Sluice using this data directory?)"), last);
+    }
+
+    private static void sleepQuietly(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting to start the embedded PostgreSQL", e);
+        }
     }
 
     /**
