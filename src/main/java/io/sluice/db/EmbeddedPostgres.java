@@ -29,6 +29,13 @@ public final class EmbeddedPostgres {
     private static final int START_ATTEMPTS = 5;
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
     private static EmbeddedPostgres running;
+    /**
+     * Set once this class loader's application has stopped its server. A caller still reading the
+     * datasource's settings during that shutdown (a pool reconnecting on an event loop) would otherwise
+     * start a second server nobody stops, which then holds the data directory against the next
+     * application of this JVM (a test profile's restart, which comes with a class loader of its own).
+     */
+    private static boolean stoppedWithApplication;
     private static FileLock dataDirectoryLock;
     /** Set while the application runs; the JVM hook then waits for the application's own orderly stop. */
     private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> APP_STOPPED =
@@ -52,6 +59,10 @@ public final class EmbeddedPostgres {
     public static synchronized EmbeddedPostgres startOnce(Path dataDir, boolean durable, int fixedPort) {
         if (running != null) {
             return running;
+        }
+        if (stoppedWithApplication) {
+            throw new IllegalStateException("The application has stopped its embedded PostgreSQL (" + dataDir
+                    + "): not starting it again during shutdown");
         }
         Path root = dataDir.toAbsolutePath().normalize();
         holdDataDirectoryLock(root.resolve("postgres"));
@@ -100,7 +111,8 @@ public final class EmbeddedPostgres {
     }
 
     /** Called by the application's last shutdown step: stops the server and releases the JVM hook. */
-    static void applicationStopped() {
+    static synchronized void applicationStopped() {
+        stoppedWithApplication = true;
         stopRunning();
         var latch = APP_STOPPED.getAndSet(null);
         if (latch != null) {
