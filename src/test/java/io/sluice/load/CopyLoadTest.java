@@ -110,6 +110,64 @@ class CopyLoadTest {
     }
 
     @Test
+    void aLargeBatchOfDistinctKeysInsertsNewKeysAndUpdatesKnownOnesExactly() throws SQLException {
+        CopyLoad.append(c, TARGET, NAMES, KINDS, largeBatch(100_000), 100_000);
+        c.commit();
+        String runStart = runStartXid();
+        // keys 51,000 to 150,999: half known, half new, no key twice
+        long[] ids = new long[100_000];
+        String[] names = new String[100_000];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 51_000 + i;
+            names[i] = "new " + ids[i];
+        }
+        Object[][] batch = batch(10, ids, names);
+
+        CopyLoad.Result first = CopyLoad.upsert(c, TARGET, NAMES, KINDS, KEY, batch, ids.length, runStart);
+        c.commit();
+        CopyLoad.Result again = CopyLoad.upsert(c, TARGET, NAMES, KINDS, KEY, batch, ids.length, runStart);
+        c.commit();
+
+        assertEquals(new CopyLoad.Result(100_000, 0, 0), first);
+        // the second time, every key is one the run wrote
+        assertEquals(new CopyLoad.Result(100_000, 0, 100_000), again);
+        assertEquals(150_000, CopyDatabase.count(c, "SELECT count(*) FROM " + TARGET));
+        assertEquals(150_000, CopyDatabase.count(c, "SELECT count(DISTINCT id) FROM " + TARGET));
+        assertEquals(100_000, CopyDatabase.count(c, "SELECT count(*) FROM " + TARGET + " WHERE name = 'new ' || id AND _sluice_file = 10"));
+        assertEquals(50_000, CopyDatabase.count(c, "SELECT count(*) FROM " + TARGET + " WHERE name = 'name ' || (id - 1000)"));
+    }
+
+    @Test
+    void numericKeysJavaSeesAsTwoButPostgresqlAsOneAreOneKey() throws SQLException {
+        CopyDatabase.execute(c, "CREATE TABLE " + SCHEMA + ".n (amount numeric PRIMARY KEY, v text)");
+        Object[][] batch = {new java.math.BigDecimal[] {new java.math.BigDecimal("1.0"), new java.math.BigDecimal("1.00"),
+                new java.math.BigDecimal("2")}, new String[] {"first", "last", "two"}};
+
+        CopyLoad.Result result = CopyLoad.upsert(c, SCHEMA + ".n", List.of("\"amount\"", "\"v\""), List.of(Kind.NUMERIC, Kind.TEXT),
+                List.of("\"amount\""), batch, 3, runStartXid());
+        c.commit();
+
+        assertEquals(new CopyLoad.Result(2, 1, 0), result);
+        assertEquals(2, CopyDatabase.count(c, "SELECT count(*) FROM " + SCHEMA + ".n"));
+        assertEquals(1, CopyDatabase.count(c, "SELECT count(*) FROM " + SCHEMA + ".n WHERE amount = 1 AND v = 'last'"));
+    }
+
+    @Test
+    void textKeysUnderACaseInsensitiveCollationAreFoldedByPostgresql() throws SQLException {
+        CopyDatabase.execute(c, "CREATE COLLATION " + SCHEMA + ".ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);"
+                + " CREATE TABLE " + SCHEMA + ".c (email text COLLATE " + SCHEMA + ".ci PRIMARY KEY, v text)");
+        Object[][] batch = {new String[] {"Ann@example.com", "ann@example.com", "bob@example.com"}, new String[] {"1", "2", "3"}};
+
+        CopyLoad.Result result = CopyLoad.upsert(c, SCHEMA + ".c", List.of("\"email\"", "\"v\""), List.of(Kind.TEXT, Kind.TEXT),
+                List.of("\"email\""), batch, 3, null);
+        c.commit();
+
+        assertEquals(new CopyLoad.Result(2, 1, 0), result);
+        assertEquals(2, CopyDatabase.count(c, "SELECT count(*) FROM " + SCHEMA + ".c"));
+        assertEquals(1, CopyDatabase.count(c, "SELECT count(*) FROM " + SCHEMA + ".c WHERE v = '2'"));
+    }
+
+    @Test
     void upsertsInOneTransactionDoNotSeeEachOthersStagedRows() throws SQLException {
         assertEquals(new CopyLoad.Result(2, 0, 0),
                 CopyLoad.upsert(c, TARGET, NAMES, KINDS, KEY, batch(1, new long[] {1, 2}, "a", "b"), 2, null));
