@@ -2,6 +2,8 @@ package io.sluice.external;
 
 import static io.sluice.support.Api.admin;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,10 +12,14 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.apache.iceberg.CatalogProperties;
@@ -27,8 +33,10 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.parquet.Parquet;
@@ -224,5 +232,58 @@ public final class IcebergFixtures {
             return s.getLong("startTimeMs") >= triggered && List.of("COMPLETED", "FAILED").contains(s.getString("status"));
         });
         return last.get(0);
+    }
+    /**
+     * count(*), count(DISTINCT id) and every row equal to IcebergGenerics' read of the table at
+     * {@code snapshot} (the current one when null), in the columns of that snapshot's schema: what a
+     * sync that reached it must have left in PostgreSQL.
+     */
+    static void assertEqualToIceberg(Table table, String pgTable, String snapshot) throws Exception {
+        table.refresh();
+        Long at = snapshot == null ? null : Long.valueOf(snapshot);
+        Schema schema = at == null ? table.schema() : table.schemas().get(table.snapshot(at).schemaId());
+        List<Types.NestedField> fields = schema.columns();
+        Map<Long, List<String>> iceberg = new TreeMap<>();
+        IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(table);
+        try (CloseableIterable<Record> records = (at == null ? scan : scan.useSnapshot(at)).build()) {
+            for (Record r : records) {
+                List<String> values = new ArrayList<>();
+                fields.forEach(f -> values.add(normalized(r.getField(f.name()))));
+                assertNull(iceberg.put((Long) r.getField("id"), values), "ids are unique in the Iceberg table");
+            }
+        }
+        Map<Long, List<String>> postgres = new TreeMap<>();
+        String select = "SELECT " + String.join(", ", fields.stream().map(f -> "\"" + f.name() + "\"").toList())
+                + " FROM sluice_data.\"" + pgTable + "\"";
+        try (Connection c = TestDatabase.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select)) {
+            while (rs.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= fields.size(); i++) {
+                    values.add(normalized(switch (fields.get(i - 1).type().typeId()) {
+                        case TIMESTAMP -> ((Types.TimestampType) fields.get(i - 1).type()).shouldAdjustToUTC()
+                                ? rs.getObject(i, OffsetDateTime.class) : rs.getObject(i, java.time.LocalDateTime.class);
+                        case DATE -> rs.getObject(i, LocalDate.class);
+                        default -> rs.getObject(i);
+                    }));
+                }
+                postgres.put(rs.getLong("id"), values);
+            }
+        }
+        long count = TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + pgTable + "\"");
+        long distinct = TestDatabase.count("SELECT count(DISTINCT id) FROM sluice_data.\"" + pgTable + "\"");
+        assertEquals(iceberg.size(), count, "count(*)");
+        assertEquals(iceberg.size(), distinct, "count(DISTINCT id)");
+        assertEquals(iceberg, postgres);
+    }
+
+    /** Numbers by value (1.50 = 1.5), instants at UTC. */
+    private static String normalized(Object value) {
+        if (value instanceof Number n) {
+            return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant().toString();
+        }
+        return String.valueOf(value);
     }
 }

@@ -11,12 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +30,13 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.parquet.Parquet;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +58,6 @@ import io.sluice.support.TestDatabase;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IcebergRowChangesTest {
     private static final String CATALOG = "sluice_row_changes";
-    private static final List<String> COLUMNS = IcebergFixtures.SCHEMA.columns().stream().map(Types.NestedField::name).toList();
     private Path warehouse;
     private Catalog catalog;
 
@@ -93,7 +84,7 @@ class IcebergRowChangesTest {
         DataFile c = dataFile(table, 201, 300);
         table.newAppend().appendFile(a).appendFile(b).appendFile(c).commit();
         String t = register(name, false);
-        assertEqualToIceberg(table, name, assertCompleted(sync(t)));
+        IcebergFixtures.assertEqualToIceberg(table, name, assertCompleted(sync(t)));
 
         // a delete of a whole file, then an overwrite: file b rewritten without its even ids, rows 1000.. added
         table.newDelete().deleteFile(a).commit();
@@ -115,12 +106,12 @@ class IcebergRowChangesTest {
         JsonPath failed = sync(t);
         assertEquals("FAILED", failed.getString("status"), failed.prettify());
         assertEquals(Long.toString(before), checkpoint(t));
-        assertEqualToIceberg(table, name, Long.toString(before));
+        IcebergFixtures.assertEqualToIceberg(table, name, Long.toString(before));
 
         TestDatabase.execute("DROP TRIGGER refuse ON " + target);
         String reached = assertCompleted(sync(t));
         assertEquals(Long.toString(table.currentSnapshot().snapshotId()), reached);
-        assertEqualToIceberg(table, name, reached);
+        IcebergFixtures.assertEqualToIceberg(table, name, reached);
         assertEquals(100 + 50 + 50, IcebergFixtures.rows(name));
         // the ledger follows: only the live data files are segments
         assertEquals(3, TestDatabase.count("SELECT count(*) FROM sluice.segment s JOIN sluice.pipeline p ON p.id = s.pipeline_id"
@@ -135,11 +126,11 @@ class IcebergRowChangesTest {
         DataFile b = dataFile(table, 101, 200);
         table.newAppend().appendFile(a).appendFile(b).commit();
         String t = register(name, false);
-        assertEqualToIceberg(table, name, assertCompleted(sync(t)));
+        IcebergFixtures.assertEqualToIceberg(table, name, assertCompleted(sync(t)));
 
         // position deletes: rows 0, 9 and 99 of a (ids 1, 10, 100), row 50 of b (id 151)
         table.newRowDelta().addDeletes(positionDeletes(table, Map.of(a, List.of(0L, 9L, 99L), b, List.of(50L)))).commit();
-        assertEqualToIceberg(table, name, assertCompleted(sync(t)));
+        IcebergFixtures.assertEqualToIceberg(table, name, assertCompleted(sync(t)));
         assertEquals(196, IcebergFixtures.rows(name));
 
         // equality deletes by id (ids 20..29 and 150, one already gone), then a later file with id 25 again:
@@ -149,13 +140,13 @@ class IcebergRowChangesTest {
         List<Record> again = List.of(IcebergFixtures.row(table.schema(), 25), IcebergFixtures.row(table.schema(), 500));
         table.newAppend().appendFile(write(table, again)).commit();
         String reached = assertCompleted(sync(t));
-        assertEqualToIceberg(table, name, reached);
+        IcebergFixtures.assertEqualToIceberg(table, name, reached);
         assertEquals(196 - 11 + 2, IcebergFixtures.rows(name));
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + name + "\" WHERE id = 25"));
 
         // A sync with nothing new changes nothing (deletes are applied once)
         table.newAppend().appendFile(dataFile(table, 600, 609)).commit();
-        assertEqualToIceberg(table, name, assertCompleted(sync(t)));
+        IcebergFixtures.assertEqualToIceberg(table, name, assertCompleted(sync(t)));
     }
 
     @Test
@@ -167,7 +158,7 @@ class IcebergRowChangesTest {
         table.newAppend().appendFile(a).commit();
         table.newAppend().appendFile(b).commit();
         String t = register(name, false);
-        assertEqualToIceberg(table, name, assertCompleted(sync(t)));
+        IcebergFixtures.assertEqualToIceberg(table, name, assertCompleted(sync(t)));
 
         // compaction: a and b rewritten into one file with the same rows; then an append
         table.newRewrite().deleteFile(a).deleteFile(b).addFile(dataFile(table, 1, 100)).commit();
@@ -175,7 +166,7 @@ class IcebergRowChangesTest {
         assertEquals(DataOperations.REPLACE, table.currentSnapshot().operation());
         table.newAppend().appendFile(dataFile(table, 101, 120)).commit();
         String reached = assertCompleted(sync(t));
-        assertEqualToIceberg(table, name, reached);
+        IcebergFixtures.assertEqualToIceberg(table, name, reached);
         assertEquals(120, IcebergFixtures.rows(name));
     }
 
@@ -187,7 +178,7 @@ class IcebergRowChangesTest {
         table.newAppend().appendFile(a).appendFile(dataFile(table, 101, 200)).commit();
         String t = register(name, false);
         String first = assertCompleted(sync(t));
-        assertEqualToIceberg(table, name, first);
+        IcebergFixtures.assertEqualToIceberg(table, name, first);
 
         table.newDelete().deleteFile(a).commit();
         table.newAppend().appendFile(dataFile(table, 300, 349)).commit();
@@ -198,7 +189,7 @@ class IcebergRowChangesTest {
         assertNull(table.snapshot(Long.parseLong(first)), "the checkpoint snapshot expired");
 
         String reached = assertCompleted(sync(t));
-        assertEqualToIceberg(table, name, reached);
+        IcebergFixtures.assertEqualToIceberg(table, name, reached);
         assertEquals(100 + 48, IcebergFixtures.rows(name));
         assertTrue(runLog(t).contains("the checkpoint snapshot " + first + " expired; reconciled by files"), runLog(t));
     }
@@ -212,11 +203,11 @@ class IcebergRowChangesTest {
         table.refresh();
         long first = table.currentSnapshot().snapshotId();
         String t = register(name, false);
-        assertEqualToIceberg(table, name, assertCompleted(sync(t)));
+        IcebergFixtures.assertEqualToIceberg(table, name, assertCompleted(sync(t)));
 
         table.newAppend().appendFile(dataFile(table, 101, 150)).commit();
         table.newRowDelta().addDeletes(positionDeletes(table, Map.of(a, List.of(0L, 1L, 2L)))).commit();
-        assertEqualToIceberg(table, name, assertCompleted(sync(t)));
+        IcebergFixtures.assertEqualToIceberg(table, name, assertCompleted(sync(t)));
         assertEquals(147, IcebergFixtures.rows(name));
 
         // rolled back to the first snapshot: the appended file and the deleted rows' deletes are undone
@@ -224,7 +215,7 @@ class IcebergRowChangesTest {
         table.refresh();
         String reached = assertCompleted(sync(t));
         assertEquals(Long.toString(first), reached);
-        assertEqualToIceberg(table, name, reached);
+        IcebergFixtures.assertEqualToIceberg(table, name, reached);
         assertEquals(100, IcebergFixtures.rows(name));
         assertTrue(runLog(t).contains("is not an ancestor of the current snapshot"), runLog(t));
     }
@@ -237,14 +228,14 @@ class IcebergRowChangesTest {
         table.newAppend().appendFile(a).commit();
         String t = register(name, true);
         String first = assertCompleted(sync(t));
-        assertEqualToIceberg(table, name, first);
+        IcebergFixtures.assertEqualToIceberg(table, name, first);
 
         table.newOverwrite().deleteFile(a).addFile(dataFile(table, 1, 10)).commit();
         JsonPath failed = sync(t);
         assertEquals("FAILED", failed.getString("status"), failed.prettify());
         assertTrue(failed.getString("errorMessage").contains("'overwrite'"), failed.prettify());
         assertEquals(first, checkpoint(t));
-        assertEqualToIceberg(table, name, first);
+        IcebergFixtures.assertEqualToIceberg(table, name, first);
 
         // bad option values are refused with the field named
         Map<String, String> task = jdbcTask(CATALOG, "file:" + warehouse, "sales." + name);
@@ -333,45 +324,4 @@ class IcebergRowChangesTest {
         return writer.toDeleteFile();
     }
 
-    /** count(*), count(DISTINCT id) and every row equal to IcebergGenerics' read of the table at {@code snapshot}. */
-    private static void assertEqualToIceberg(Table table, String pgTable, String snapshot) throws Exception {
-        table.refresh();
-        Map<Long, List<String>> iceberg = new TreeMap<>();
-        try (CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(Long.parseLong(snapshot)).build()) {
-            for (Record r : records) {
-                List<String> values = new ArrayList<>();
-                COLUMNS.forEach(n -> values.add(normalized(r.getField(n))));
-                assertNull(iceberg.put((Long) r.getField("id"), values), "ids are unique in the Iceberg table");
-            }
-        }
-        Map<Long, List<String>> postgres = new TreeMap<>();
-        String select = "SELECT " + String.join(", ", COLUMNS.stream().map(n -> "\"" + n + "\"").toList())
-                + " FROM sluice_data.\"" + pgTable + "\"";
-        try (Connection c = TestDatabase.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select)) {
-            while (rs.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= COLUMNS.size(); i++) {
-                    Object v = rs.getObject(i);
-                    values.add(normalized(v instanceof java.sql.Timestamp || COLUMNS.get(i - 1).equals("ordered_at")
-                            ? rs.getObject(i, OffsetDateTime.class) : v instanceof java.sql.Date d ? d.toLocalDate() : v));
-                }
-                postgres.put(rs.getLong(1), values);
-            }
-        }
-        long count = TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + pgTable + "\"");
-        long distinct = TestDatabase.count("SELECT count(DISTINCT id) FROM sluice_data.\"" + pgTable + "\"");
-        assertEquals(iceberg.size(), count, "count(*)");
-        assertEquals(iceberg.size(), distinct, "count(DISTINCT id)");
-        assertEquals(iceberg, postgres);
-    }
-
-    private static String normalized(Object value) {
-        if (value instanceof Number n) {
-            return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-        }
-        if (value instanceof OffsetDateTime t) {
-            return t.toInstant().toString();
-        }
-        return String.valueOf(value);
-    }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -28,9 +27,7 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
@@ -83,14 +80,14 @@ class IcebergSchemaEvolutionTest {
         append(table, 1, 100);
         String t = register(name, null);
         assertCompleted(sync(t));
-        assertEqualToIceberg(table, name);
+        IcebergFixtures.assertEqualToIceberg(table, name, null);
         assertEquals("NO", nullable(name, "id"), "a required field is a NOT NULL column");
 
         // add a column and rename one; the new rows have both, the old ones keep their values under the new name
         table.updateSchema().addColumn("note", Types.StringType.get()).renameColumn("name", "customer").commit();
         append(table, 101, 150);
         assertCompleted(sync(t));
-        assertEqualToIceberg(table, name);
+        IcebergFixtures.assertEqualToIceberg(table, name, null);
         assertEquals(List.of("id", "customer", "qty", "price", "amount", "note"), columns(name));
 
         // widen int -> long (values beyond 2^31), float -> double, decimal(9,2) -> decimal(12,2)
@@ -98,7 +95,7 @@ class IcebergSchemaEvolutionTest {
                 .updateColumn("amount", Types.DecimalType.of(12, 2)).commit();
         append(table, 151, 200);
         assertCompleted(sync(t));
-        assertEqualToIceberg(table, name);
+        IcebergFixtures.assertEqualToIceberg(table, name, null);
         assertEquals("bigint", type(name, "qty"));
         assertEquals("double precision", type(name, "price"));
         assertEquals("numeric(12,2)", type(name, "amount"));
@@ -108,7 +105,7 @@ class IcebergSchemaEvolutionTest {
         table.updateSchema().deleteColumn("note").commit();
         append(table, 201, 230);
         assertCompleted(sync(t));
-        assertEqualToIceberg(table, name);
+        IcebergFixtures.assertEqualToIceberg(table, name, null);
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + name + "\" WHERE id > 200 AND note IS NOT NULL"));
         assertEquals(100, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + name + "\" WHERE note IS NOT NULL"), "rows 101..200 keep theirs");
 
@@ -116,7 +113,7 @@ class IcebergSchemaEvolutionTest {
         String again = name + "_again";
         String t2 = register(again, "sales." + name);
         assertCompleted(sync(t2));
-        assertEqualToIceberg(table, again);
+        IcebergFixtures.assertEqualToIceberg(table, again, null);
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + again + "\" WHERE id % 5 <> 0 AND customer IS NULL"));
     }
 
@@ -203,7 +200,7 @@ class IcebergSchemaEvolutionTest {
         append(table, 11, 20);
         String t = register(name, null);
         assertCompleted(sync(t));
-        assertEqualToIceberg(table, name);
+        IcebergFixtures.assertEqualToIceberg(table, name, null);
         assertEquals(10, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + name + "\" WHERE id <= 10 AND customer = 'c-' || id"));
     }
 
@@ -253,44 +250,6 @@ class IcebergSchemaEvolutionTest {
             r.setField(f.name(), value);
         }
         return r;
-    }
-
-    /** count(*), count(DISTINCT id) and every row of the current schema's columns equal to IcebergGenerics' read. */
-    private static void assertEqualToIceberg(Table table, String pgTable) throws Exception {
-        table.refresh();
-        List<String> names = table.schema().columns().stream().map(Types.NestedField::name).toList();
-        Map<Long, List<String>> iceberg = new TreeMap<>();
-        try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-            for (Record r : records) {
-                List<String> values = new ArrayList<>();
-                names.forEach(n -> values.add(normalized(r.getField(n))));
-                iceberg.put((Long) r.getField("id"), values);
-            }
-        }
-        Map<Long, List<String>> postgres = new TreeMap<>();
-        String select = "SELECT " + String.join(", ", names.stream().map(n -> "\"" + n + "\"").toList())
-                + " FROM sluice_data.\"" + pgTable + "\"";
-        try (Connection c = TestDatabase.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select)) {
-            while (rs.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= names.size(); i++) {
-                    values.add(normalized(rs.getObject(i)));
-                }
-                postgres.put(rs.getLong(1), values);
-            }
-        }
-        long count = TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + pgTable + "\"");
-        long distinct = TestDatabase.count("SELECT count(DISTINCT id) FROM sluice_data.\"" + pgTable + "\"");
-        assertEquals(iceberg.size(), count, "count(*)");
-        assertEquals(iceberg.size(), distinct, "count(DISTINCT id)");
-        assertEquals(iceberg, postgres);
-    }
-
-    private static String normalized(Object value) {
-        if (value instanceof Number n) {
-            return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-        }
-        return String.valueOf(value);
     }
 
     /** The table's columns mirroring Iceberg fields (Sluice's provenance columns left out). */
