@@ -61,17 +61,33 @@ public record SnapshotChanges(long snapshotId, List<String> removed, List<Source
      * @param equalityFieldIds empty for a position delete file (file path and row position); else the
      *                         Iceberg field ids whose values identify the deleted rows
      * @param equalityNames    those fields' current names (for tables whose columns go by name)
+     * @param deletionVector   for a deletion vector (format version 3: a blob in a Puffin {@code file} naming
+     *                         deleted positions of its one data file), how to read them; null for a Parquet file
      */
     public record RowDeletes(SourceFile file, List<Integer> equalityFieldIds, List<String> equalityNames,
-            List<String> dataFiles) {
+            List<String> dataFiles, DeletedPositions deletionVector) {
         public RowDeletes {
             equalityFieldIds = List.copyOf(equalityFieldIds);
             equalityNames = List.copyOf(equalityNames);
             dataFiles = List.copyOf(dataFiles);
+            if (deletionVector != null && (!equalityFieldIds.isEmpty() || dataFiles.size() != 1)) {
+                throw new IllegalArgumentException("a deletion vector deletes positions of one data file");
+            }
+        }
+
+        /** A Parquet delete file. */
+        public RowDeletes(SourceFile file, List<Integer> equalityFieldIds, List<String> equalityNames, List<String> dataFiles) {
+            this(file, equalityFieldIds, equalityNames, dataFiles, null);
         }
 
         public boolean positional() {
             return equalityFieldIds.isEmpty();
         }
+    }
+
+    /** The deleted row positions (0-based) of a deletion vector, read from the local copy of the file holding it. */
+    @FunctionalInterface
+    public interface DeletedPositions {
+        void forEach(java.nio.file.Path file, java.util.function.LongConsumer position) throws java.io.IOException;
     }
 }

@@ -211,7 +211,11 @@ public class SnapshotTransaction {
         tx.update("CREATE TEMP TABLE IF NOT EXISTS sluice_position_deletes (file_path text NOT NULL, pos bigint NOT NULL)"
                 + " ON COMMIT DROP");
         tx.update("DELETE FROM " + POSITIONS_TABLE);
-        copyRows(tx, job, d, POSITIONS, POSITION_FIELDS, POSITIONS_TABLE, shared);
+        if (d.deletionVector() == null) {
+            copyRows(tx, job, d, POSITIONS, POSITION_FIELDS, POSITIONS_TABLE, shared);
+        } else {
+            copyVector(tx, job, d, shared);
+        }
         return tx.update("DELETE FROM " + target.qualified() + " t USING " + POSITIONS_TABLE + " d, sluice.segment s"
                 + " WHERE s.pipeline_id = ? AND s.state = 'loaded' AND s.source_path = ANY(?) AND s.source_path = d.file_path"
                 + " AND t." + FILE_ID + " = s.id AND t." + TableSpec.quote(Provenance.ROW) + " = d.pos + 1",
@@ -254,6 +258,34 @@ public class SnapshotTransaction {
         return tx.update("DELETE FROM " + target.qualified() + " t USING " + EQUALITIES_TABLE + " d WHERE t." + FILE_ID
                 + " = ANY(ARRAY(SELECT id FROM sluice.segment WHERE pipeline_id = ? AND state = 'loaded'"
                 + " AND source_path = ANY(?))) AND " + match, job.pipelineId(), dataFiles);
+    }
+
+    /** COPYs a deletion vector's positions, as (its data file, position) rows, into the position deletes' table. */
+    private static void copyVector(LoadConnection tx, RunJob job, SnapshotChanges.RowDeletes d, PartitionLoader.Shared shared)
+            throws Exception {
+        List<String> names = POSITIONS.columns().stream().map(c -> TableSpec.quote(c.name())).toList();
+        List<PgType.Kind> kinds = POSITIONS.columns().stream().map(c -> c.type().kind()).toList();
+        int chunk = 10_000;
+        String[] paths = new String[chunk];
+        java.util.Arrays.fill(paths, d.dataFiles().get(0));
+        Long[] positions = new Long[chunk];
+        int[] size = {0};
+        java.sql.SQLException[] failed = {null};
+        d.deletionVector().forEach(RunExecutor.local(job, d.file(), shared), position -> {
+            positions[size[0]++] = position;
+            if (size[0] == chunk && failed[0] == null) {
+                try {
+                    CopyLoad.append(tx.jdbc(), POSITIONS_TABLE, names, kinds, new Object[][] {paths, positions}, chunk);
+                } catch (java.sql.SQLException e) {
+                    failed[0] = e;
+                }
+                size[0] = 0;
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        CopyLoad.append(tx.jdbc(), POSITIONS_TABLE, names, kinds, new Object[][] {paths, positions}, size[0]);
     }
 
     /** COPYs the rows of a delete file (Parquet, read like data files by field id) into a temporary table. */

@@ -118,6 +118,39 @@ class IcebergSparkWrittenTest {
         assertMirrored(table, pg, t, 2006);
     }
 
+    @Test
+    void deletionVectorsOfFormatVersion3AreApplied() throws Exception {
+        String pg = Api.unique("spark_v3").toLowerCase();
+        String lake = CATALOG + ".shop." + pg;
+        spark.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + ".shop");
+        spark.sql("CREATE TABLE " + lake + " (id BIGINT NOT NULL, customer STRING, amount DECIMAL(10,2), ordered_at TIMESTAMP,"
+                + " day DATE, quantity INT, paid BOOLEAN, score DOUBLE) USING iceberg TBLPROPERTIES ('format-version'='3',"
+                + " 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read', 'write.merge.mode'='merge-on-read')");
+        spark.sql("INSERT INTO " + lake + " SELECT /*+ REPARTITION(3) */ " + rows(1, 3000));
+        admin().body(tableConfig(pg, jdbcTask(CATALOG, "file:" + warehouse, "shop." + pg))).post("/tables").then()
+                .log().ifValidationFails().statusCode(201);
+        String t = pg + "_OFFLINE";
+        Table table = catalog.loadTable(TableIdentifier.of("shop", pg));
+        assertMirrored(table, pg, t, 3000);
+
+        // deletion vectors (Puffin), one per data file
+        spark.sql("DELETE FROM " + lake + " WHERE id % 3 = 0");
+        assertTrue(addedDeleteFiles(table) > 0, "merge-on-read");
+        table.refresh();
+        table.currentSnapshot().addedDeleteFiles(table.io())
+                .forEach(d -> assertEquals(org.apache.iceberg.FileFormat.PUFFIN, d.format(), d.location()));
+        assertMirrored(table, pg, t, 2000);
+
+        // a second delete: each data file's new vector holds its earlier positions too
+        spark.sql("DELETE FROM " + lake + " WHERE id % 5 = 0");
+        assertMirrored(table, pg, t, 2000 - 400);
+
+        // a merge-on-read UPDATE: a vector for the old rows, the new ones appended
+        spark.sql("UPDATE " + lake + " SET customer = concat('updated-', id) WHERE id <= 100");
+        assertMirrored(table, pg, t, 1600);
+        assertEquals(100 - 33 - 20 + 6, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + pg + "\" WHERE customer LIKE 'updated-%'"));
+    }
+
     /** Rows {@code from..to} as a SELECT list over Spark's {@code range}: every column a function of the id. */
     private static String rows(long from, long to) {
         return "id, concat('customer-', id) AS customer, CAST(id * 1.25 AS DECIMAL(10,2)) AS amount,"

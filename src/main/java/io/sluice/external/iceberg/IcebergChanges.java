@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
 import io.sluice.run.SnapshotChanges;
@@ -81,6 +83,7 @@ public final class IcebergChanges {
         Map<String, SourceFile> deleteFiles = new LinkedHashMap<>();
         Map<String, List<Integer>> equalityIds = new LinkedHashMap<>();
         Map<String, List<String>> appliesTo = new LinkedHashMap<>();
+        Map<String, DeletionVectorPositions> vectors = new HashMap<>();
         try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(target).planFiles()) {
             for (FileScanTask task : tasks) {
                 String path = task.file().location();
@@ -107,13 +110,17 @@ public final class IcebergChanges {
                     toApply = deletes.stream().filter(d -> !applied.contains(d.location())).toList();
                 }
                 for (DeleteFile d : toApply) {
-                    String location = d.location();
-                    if (!deleteFiles.containsKey(location)) {
-                        deleteFiles.put(location, deleteFile(table, d, committed));
-                        equalityIds.put(location, d.content() == FileContent.EQUALITY_DELETES
+                    // one Puffin file holds the deletion vectors of several data files, at their offsets
+                    String key = ContentFileUtil.isDV(d) ? d.location() + "#" + d.contentOffset() : d.location();
+                    if (!deleteFiles.containsKey(key)) {
+                        deleteFiles.put(key, deleteFile(table, d, committed));
+                        equalityIds.put(key, d.content() == FileContent.EQUALITY_DELETES
                                 ? List.copyOf(d.equalityFieldIds()) : List.of());
+                        if (ContentFileUtil.isDV(d)) {
+                            vectors.put(key, new DeletionVectorPositions(d));
+                        }
                     }
-                    appliesTo.computeIfAbsent(location, k -> new ArrayList<>()).add(path);
+                    appliesTo.computeIfAbsent(key, k -> new ArrayList<>()).add(path);
                 }
             }
         } catch (IOException e) {
@@ -121,21 +128,21 @@ public final class IcebergChanges {
         }
         List<String> removed = loaded.keySet().stream().filter(p -> !live.contains(p)).sorted().toList();
         List<SnapshotChanges.RowDeletes> rowDeletes = new ArrayList<>();
-        deleteFiles.forEach((location, file) -> {
-            List<Integer> ids = equalityIds.get(location);
+        deleteFiles.forEach((key, file) -> {
+            List<Integer> ids = equalityIds.get(key);
             List<String> names = ids.stream().map(id -> {
                 String n = table.schema().findColumnName(id);
                 return n == null ? "" : n;
             }).toList();
-            rowDeletes.add(new SnapshotChanges.RowDeletes(file, ids, names, appliesTo.get(location)));
+            rowDeletes.add(new SnapshotChanges.RowDeletes(file, ids, names, appliesTo.get(key), vectors.get(key)));
         });
         return new Plan(files, new SnapshotChanges(target, removed, reloaded, rowDeletes), reconciled);
     }
 
     private static SourceFile deleteFile(Table table, DeleteFile d, Instant committed) {
-        if (d.format() != FileFormat.PARQUET) {
+        if (d.format() != FileFormat.PARQUET && !ContentFileUtil.isDV(d)) {
             throw new IcebergPlanner.SyncRefused("Delete file " + d.location() + " of " + table.name() + " is " + d.format()
-                    + " (deletion vectors and non-Parquet delete files are not supported): its deletes cannot be applied");
+                    + " (only Parquet delete files and deletion vectors are supported): its deletes cannot be applied");
         }
         return new SourceFile(d.location(), d.fileSizeInBytes(), IcebergPlanner.DATA_FILE_ETAG, committed);
     }
