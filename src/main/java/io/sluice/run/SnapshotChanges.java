@@ -85,9 +85,9 @@ public record SnapshotChanges(long snapshotId, List<String> removed, List<Source
         }
     }
 
-    /** The deleted row positions (0-based) of a deletion vector, read from the local copy of the file holding it. */
+    /** The deleted row positions (0-based, ascending) of a deletion vector, read from the local copy of the file holding it. */
     @FunctionalInterface
     public interface DeletedPositions {
-        void forEach(java.nio.file.Path file, java.util.function.LongConsumer position) throws java.io.IOException;
+        long[] read(java.nio.file.Path file) throws java.io.IOException;
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.run;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,8 @@ public class SnapshotTransaction {
     private static final Map<String, Object> POSITION_FIELDS = Map.of(Formats.PARQUET_FIELD_IDS,
             Map.of("file_path", DELETE_FILE_PATH_ID, "pos", DELETE_POS_ID));
     private static final String POSITIONS_TABLE = "pg_temp.sluice_position_deletes";
+    private static final List<String> POSITION_NAMES = POSITIONS.columns().stream().map(c -> TableSpec.quote(c.name())).toList();
+    private static final List<PgType.Kind> POSITION_KINDS = POSITIONS.columns().stream().map(c -> c.type().kind()).toList();
     private static final String EQUALITIES_TABLE = "pg_temp.sluice_equality_deletes";
     private static final String FILE_ID = TableSpec.quote(Provenance.FILE_ID);
 
@@ -263,29 +266,18 @@ public class SnapshotTransaction {
     /** COPYs a deletion vector's positions, as (its data file, position) rows, into the position deletes' table. */
     private static void copyVector(LoadConnection tx, RunJob job, SnapshotChanges.RowDeletes d, PartitionLoader.Shared shared)
             throws Exception {
-        List<String> names = POSITIONS.columns().stream().map(c -> TableSpec.quote(c.name())).toList();
-        List<PgType.Kind> kinds = POSITIONS.columns().stream().map(c -> c.type().kind()).toList();
-        int chunk = 10_000;
+        long[] positions = d.deletionVector().read(RunExecutor.local(job, d.file(), shared));
+        int chunk = Math.min(positions.length, 10_000);
         String[] paths = new String[chunk];
-        java.util.Arrays.fill(paths, d.dataFiles().get(0));
-        Long[] positions = new Long[chunk];
-        int[] size = {0};
-        java.sql.SQLException[] failed = {null};
-        d.deletionVector().forEach(RunExecutor.local(job, d.file(), shared), position -> {
-            positions[size[0]++] = position;
-            if (size[0] == chunk && failed[0] == null) {
-                try {
-                    CopyLoad.append(tx.jdbc(), POSITIONS_TABLE, names, kinds, new Object[][] {paths, positions}, chunk);
-                } catch (java.sql.SQLException e) {
-                    failed[0] = e;
-                }
-                size[0] = 0;
+        Arrays.fill(paths, d.dataFiles().get(0));
+        Long[] batch = new Long[chunk];
+        for (int from = 0; from < positions.length; from += chunk) {
+            int n = Math.min(chunk, positions.length - from);
+            for (int i = 0; i < n; i++) {
+                batch[i] = positions[from + i];
             }
-        });
-        if (failed[0] != null) {
-            throw failed[0];
+            CopyLoad.append(tx.jdbc(), POSITIONS_TABLE, POSITION_NAMES, POSITION_KINDS, new Object[][] {paths, batch}, n);
         }
-        CopyLoad.append(tx.jdbc(), POSITIONS_TABLE, names, kinds, new Object[][] {paths, positions}, size[0]);
     }
 
     /** COPYs the rows of a delete file (Parquet, read like data files by field id) into a temporary table. */

@@ -69,14 +69,7 @@ class IcebergSparkWrittenTest {
     @Test
     void everyChangeSparkMakesIsMirroredExactly() throws Exception {
         String pg = Api.unique("spark_orders").toLowerCase();
-        String lake = CATALOG + ".shop." + pg;
-        spark.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + ".shop");
-        spark.sql("CREATE TABLE " + lake + " (id BIGINT NOT NULL, customer STRING, amount DECIMAL(10,2), ordered_at TIMESTAMP,"
-                + " day DATE, quantity INT, paid BOOLEAN, score DOUBLE) USING iceberg TBLPROPERTIES ('format-version'='2',"
-                + " 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read', 'write.merge.mode'='merge-on-read')");
-        spark.sql("INSERT INTO " + lake + " SELECT /*+ REPARTITION(4) */ " + rows(1, 2000));
-        Map<String, String> task = jdbcTask(CATALOG, "file:" + warehouse, "shop." + pg);
-        admin().body(tableConfig(pg, task)).post("/tables").then().log().ifValidationFails().statusCode(201);
+        String lake = createInSpark(pg, 2, 4, 2000);
         String t = pg + "_OFFLINE";
         Table table = catalog.loadTable(TableIdentifier.of("shop", pg));
 
@@ -121,14 +114,7 @@ class IcebergSparkWrittenTest {
     @Test
     void deletionVectorsOfFormatVersion3AreApplied() throws Exception {
         String pg = Api.unique("spark_v3").toLowerCase();
-        String lake = CATALOG + ".shop." + pg;
-        spark.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + ".shop");
-        spark.sql("CREATE TABLE " + lake + " (id BIGINT NOT NULL, customer STRING, amount DECIMAL(10,2), ordered_at TIMESTAMP,"
-                + " day DATE, quantity INT, paid BOOLEAN, score DOUBLE) USING iceberg TBLPROPERTIES ('format-version'='3',"
-                + " 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read', 'write.merge.mode'='merge-on-read')");
-        spark.sql("INSERT INTO " + lake + " SELECT /*+ REPARTITION(3) */ " + rows(1, 3000));
-        admin().body(tableConfig(pg, jdbcTask(CATALOG, "file:" + warehouse, "shop." + pg))).post("/tables").then()
-                .log().ifValidationFails().statusCode(201);
+        String lake = createInSpark(pg, 3, 3, 3000);
         String t = pg + "_OFFLINE";
         Table table = catalog.loadTable(TableIdentifier.of("shop", pg));
         assertMirrored(table, pg, t, 3000);
@@ -149,6 +135,23 @@ class IcebergSparkWrittenTest {
         spark.sql("UPDATE " + lake + " SET customer = concat('updated-', id) WHERE id <= 100");
         assertMirrored(table, pg, t, 1600);
         assertEquals(100 - 33 - 20 + 6, TestDatabase.count("SELECT count(*) FROM sluice_data.\"" + pg + "\" WHERE customer LIKE 'updated-%'"));
+    }
+
+    /**
+     * A merge-on-read table of this format version written by Spark: ids 1 to {@code rows} over
+     * {@code files} data files, registered with Sluice as table {@code pg}. Returns its name in Spark.
+     */
+    private String createInSpark(String pg, int formatVersion, int files, long rows) throws Exception {
+        String lake = CATALOG + ".shop." + pg;
+        spark.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + ".shop");
+        spark.sql("CREATE TABLE " + lake + " (id BIGINT NOT NULL, customer STRING, amount DECIMAL(10,2), ordered_at TIMESTAMP,"
+                + " day DATE, quantity INT, paid BOOLEAN, score DOUBLE) USING iceberg TBLPROPERTIES ('format-version'='"
+                + formatVersion + "', 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read',"
+                + " 'write.merge.mode'='merge-on-read')");
+        spark.sql("INSERT INTO " + lake + " SELECT /*+ REPARTITION(" + files + ") */ " + rows(1, rows));
+        admin().body(tableConfig(pg, jdbcTask(CATALOG, "file:" + warehouse, "shop." + pg))).post("/tables").then()
+                .log().ifValidationFails().statusCode(201);
+        return lake;
     }
 
     /** Rows {@code from..to} as a SELECT list over Spark's {@code range}: every column a function of the id. */

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.function.LongConsumer;
 
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
@@ -27,7 +26,7 @@ final class DeletionVectorPositions implements SnapshotChanges.DeletedPositions 
     }
 
     @Override
-    public void forEach(Path puffin, LongConsumer position) throws IOException {
+    public long[] read(Path puffin) throws IOException {
         long size = vector.contentSizeInBytes();
         if (size > Integer.MAX_VALUE) {
             throw new IOException("deletion vector of " + size + " bytes in " + vector.location());
@@ -42,8 +41,12 @@ final class DeletionVectorPositions implements SnapshotChanges.DeletedPositions 
             }
         }
         try {
-            PositionDeleteIndex.deserialize(blob.array(), vector).forEach(position);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            PositionDeleteIndex index = PositionDeleteIndex.deserialize(blob.array(), vector);
+            long[] positions = new long[Math.toIntExact(index.cardinality())];
+            int[] next = {0};
+            index.forEach(position -> positions[next[0]++] = position);
+            return positions;
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
             throw new IOException("deletion vector at offset " + vector.contentOffset() + " of " + vector.location()
                     + " cannot be read: " + e.getMessage(), e);
         }
