@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
@@ -22,9 +23,11 @@ import org.apache.parquet.schema.Type;
 import io.sluice.pipeline.program.PgType;
 
 /**
- * Parquet rows, row group by row group: top-level primitive fields matched to columns by name, or by
- * Iceberg field id when the columns have them ({@link FieldIds}), only those read (projection). Holds
- * one row group's chunks of the projected columns, as parquet-mr does.
+ * Parquet rows, row group by row group: top-level fields matched to columns by name, or by Iceberg
+ * field id when the columns have them ({@link FieldIds}), only those read (projection). Holds one row
+ * group's chunks of the projected columns, as parquet-mr does. When every projected field is
+ * primitive, each column is decoded on its own ({@link ParquetColumn}); a nested field (for a jsonb
+ * column) needs parquet-mr's record assembly, which then reads the whole projection.
  */
 final class ParquetRowReader extends AssemblingReader {
     private final Path path;
@@ -37,6 +40,9 @@ final class ParquetRowReader extends AssemblingReader {
     private Object[] values;
     private Materializer materializer;
     private RecordReader<Object[]> records;
+    /** The row group's columns, one per projected field, when every projected field is primitive; else null. */
+    private ParquetColumn[] columns;
+    private ParquetValues.Decoder[] decoders;
     private long leftInGroup;
     private boolean closed;
 
@@ -77,7 +83,11 @@ final class ParquetRowReader extends AssemblingReader {
         projection = new MessageType(schema.getName(), fields);
         columnOfField = columns.stream().mapToInt(Integer::intValue).toArray();
         values = new Object[fields.size()];
-        materializer = new Materializer();
+        if (fields.stream().allMatch(Type::isPrimitive)) {
+            decoders = fields.stream().map(field -> ParquetValues.decoder(field.asPrimitiveType())).toArray(ParquetValues.Decoder[]::new);
+        } else {
+            materializer = new Materializer();
+        }
         file.setRequestedSchema(projection);
         skip();
     }
@@ -130,7 +140,13 @@ final class ParquetRowReader extends AssemblingReader {
             }
         }
         leftInGroup--;
-        records.read();
+        if (records != null) {
+            records.read();
+        } else {
+            for (int field = 0; field < values.length; field++) {
+                values[field] = columns[field].next();
+            }
+        }
         return true;
     }
 
@@ -139,7 +155,15 @@ final class ParquetRowReader extends AssemblingReader {
         if (pages == null) {
             return false;
         }
-        records = new ColumnIOFactory().getColumnIO(projection).getRecordReader(pages, materializer);
+        if (decoders != null) {
+            columns = new ParquetColumn[decoders.length];
+            for (int field = 0; field < columns.length; field++) {
+                ColumnDescriptor column = projection.getColumns().get(field);
+                columns[field] = new ParquetColumn(column, pages.getPageReader(column), decoders[field]);
+            }
+        } else {
+            records = new ColumnIOFactory().getColumnIO(projection).getRecordReader(pages, materializer);
+        }
         leftInGroup = pages.getRowCount();
         return true;
     }

@@ -11,6 +11,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -36,86 +39,123 @@ final class ParquetValues {
     private ParquetValues() {
     }
 
-    /** A converter handing each value of a field of {@code type} to {@code sink}. */
+    /**
+     * One field's raw values as Java values: the method of the field's physical type is the one that
+     * applies (INT32 {@link #ofInt}, INT64 {@link #ofLong}, BINARY, FIXED_LEN_BYTE_ARRAY and INT96
+     * {@link #ofBinary}, the others by their name). The logical type is resolved once, not per value.
+     */
+    static final class Decoder {
+        private final IntFunction<Object> ints;
+        private final LongFunction<Object> longs;
+        private final Function<Binary, Object> binaries;
+
+        private Decoder(PrimitiveType type) {
+            LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
+            this.ints = int32(logical);
+            this.longs = int64(logical);
+            this.binaries = type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT96 ? ParquetValues::int96 : binary(logical);
+        }
+
+        Object ofInt(int value) {
+            return ints.apply(value);
+        }
+
+        Object ofLong(long value) {
+            return longs.apply(value);
+        }
+
+        /** The bytes behind {@code value} may be reused by the reader: nothing returned keeps them. */
+        Object ofBinary(Binary value) {
+            return binaries.apply(value);
+        }
+
+        Object ofBoolean(boolean value) {
+            return value;
+        }
+
+        Object ofFloat(float value) {
+            return value;
+        }
+
+        Object ofDouble(double value) {
+            return value;
+        }
+    }
+
+    static Decoder decoder(PrimitiveType type) {
+        return new Decoder(type);
+    }
+
+    /** A converter handing each value of a field of {@code type} to {@code sink}: for records assembled by parquet-mr. */
     static PrimitiveConverter converter(PrimitiveType type, Consumer<Object> sink) {
-        LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
-        return switch (type.getPrimitiveTypeName()) {
-            case INT32 -> new PrimitiveConverter() {
-                @Override
-                public void addInt(int value) {
-                    sink.accept(int32(value, logical));
-                }
-            };
-            case INT64 -> new PrimitiveConverter() {
-                @Override
-                public void addLong(long value) {
-                    sink.accept(int64(value, logical));
-                }
-            };
-            case INT96 -> new PrimitiveConverter() {
-                @Override
-                public void addBinary(Binary value) {
-                    sink.accept(int96(value));
-                }
-            };
-            case BOOLEAN -> new PrimitiveConverter() {
-                @Override
-                public void addBoolean(boolean value) {
-                    sink.accept(value);
-                }
-            };
-            case FLOAT -> new PrimitiveConverter() {
-                @Override
-                public void addFloat(float value) {
-                    sink.accept(value);
-                }
-            };
-            case DOUBLE -> new PrimitiveConverter() {
-                @Override
-                public void addDouble(double value) {
-                    sink.accept(value);
-                }
-            };
-            case BINARY, FIXED_LEN_BYTE_ARRAY -> new PrimitiveConverter() {
-                @Override
-                public void addBinary(Binary value) {
-                    sink.accept(binary(value, logical));
-                }
-            };
+        Decoder decode = decoder(type);
+        return new PrimitiveConverter() {
+            @Override
+            public void addInt(int value) {
+                sink.accept(decode.ofInt(value));
+            }
+
+            @Override
+            public void addLong(long value) {
+                sink.accept(decode.ofLong(value));
+            }
+
+            @Override
+            public void addBinary(Binary value) {
+                sink.accept(decode.ofBinary(value));
+            }
+
+            @Override
+            public void addBoolean(boolean value) {
+                sink.accept(decode.ofBoolean(value));
+            }
+
+            @Override
+            public void addFloat(float value) {
+                sink.accept(decode.ofFloat(value));
+            }
+
+            @Override
+            public void addDouble(double value) {
+                sink.accept(decode.ofDouble(value));
+            }
         };
     }
 
-    private static Object int32(int value, LogicalTypeAnnotation logical) {
+    private static IntFunction<Object> int32(LogicalTypeAnnotation logical) {
         if (logical instanceof DateLogicalTypeAnnotation) {
-            return LocalDate.ofEpochDay(value);
+            return LocalDate::ofEpochDay;
         }
         if (logical instanceof DecimalLogicalTypeAnnotation decimal) {
-            return BigDecimal.valueOf(value, decimal.getScale());
+            int scale = decimal.getScale();
+            return value -> BigDecimal.valueOf(value, scale);
         }
         if (logical instanceof TimeLogicalTypeAnnotation) {
-            return LocalTime.ofNanoOfDay(value * 1_000_000L);
+            return value -> LocalTime.ofNanoOfDay(value * 1_000_000L);
         }
         if (logical instanceof IntLogicalTypeAnnotation integer && !integer.isSigned() && integer.getBitWidth() == 32) {
-            return Integer.toUnsignedLong(value);
+            return Integer::toUnsignedLong;
         }
-        return value;
+        return Integer::valueOf;
     }
 
-    private static Object int64(long value, LogicalTypeAnnotation logical) {
+    private static LongFunction<Object> int64(LogicalTypeAnnotation logical) {
         if (logical instanceof DecimalLogicalTypeAnnotation decimal) {
-            return BigDecimal.valueOf(value, decimal.getScale());
+            int scale = decimal.getScale();
+            return value -> BigDecimal.valueOf(value, scale);
         }
         if (logical instanceof TimestampLogicalTypeAnnotation timestamp) {
-            LocalDateTime utc = utc(value, timestamp.getUnit());
-            return timestamp.isAdjustedToUTC() ? OffsetDateTime.of(utc, ZoneOffset.UTC) : utc;
+            TimeUnit unit = timestamp.getUnit();
+            return timestamp.isAdjustedToUTC() ? value -> OffsetDateTime.of(utc(value, unit), ZoneOffset.UTC) : value -> utc(value, unit);
         }
         if (logical instanceof TimeLogicalTypeAnnotation time) {
-            return LocalTime.ofNanoOfDay(time.getUnit() == TimeUnit.MICROS ? value * 1_000L : value);
+            long nanosPerUnit = time.getUnit() == TimeUnit.MICROS ? 1_000L : 1L;
+            return value -> LocalTime.ofNanoOfDay(value * nanosPerUnit);
         }
         if (logical instanceof IntLogicalTypeAnnotation integer && !integer.isSigned()) {
-            return value >= 0 ? (Object) value : new BigDecimal(Long.toUnsignedString(value));
+            return value -> value >= 0 ? (Object) value : new BigDecimal(Long.toUnsignedString(value));
         }
-        return value;
+        return Long::valueOf;
     }
 
     /** The date-time at UTC of a count since the epoch (straight from the offset: no zone rules to look up per value). */
@@ -139,19 +179,22 @@ final class ParquetValues {
                 .plusNanos(Math.floorMod(nanosOfDay, NANOS_PER_DAY));
     }
 
-    private static Object binary(Binary value, LogicalTypeAnnotation logical) {
+    private static Function<Binary, Object> binary(LogicalTypeAnnotation logical) {
         if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
                 || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
                 || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
-            return value.toStringUsingUTF8();
+            return Binary::toStringUsingUTF8;
         }
         if (logical instanceof DecimalLogicalTypeAnnotation decimal) {
-            return new BigDecimal(new BigInteger(value.getBytes()), decimal.getScale());
+            int scale = decimal.getScale();
+            return value -> new BigDecimal(new BigInteger(value.getBytes()), scale);
         }
         if (logical instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation) {
-            ByteBuffer bytes = value.toByteBuffer();
-            return new UUID(bytes.getLong(), bytes.getLong());
+            return value -> {
+                ByteBuffer bytes = value.toByteBuffer();
+                return new UUID(bytes.getLong(), bytes.getLong());
+            };
         }
-        return value.copy().getBytes(); // copy(): the reader may reuse the bytes behind a Binary
+        return value -> value.copy().getBytes(); // copy(): the reader may reuse the bytes behind a Binary
     }
 }

@@ -137,6 +137,103 @@ class ParquetReadingTest {
         assertEquals(3, Formats.parquetRowCount(file));
     }
 
+    /**
+     * Every encoding parquet-mr writes for flat columns: v1 pages (PLAIN, dictionary with fallback to
+     * PLAIN once the dictionary is full) and v2 pages (delta, RLE booleans), with and without
+     * dictionaries, NULLs throughout, several pages and row groups. Each row is checked against the
+     * values written and against parquet-mr's own record reader.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({ "PARQUET_1_0, true", "PARQUET_1_0, false", "PARQUET_2_0, true", "PARQUET_2_0, false" })
+    void everyEncodingOfFlatColumnsIsDecoded(org.apache.parquet.column.ParquetProperties.WriterVersion version, boolean dictionary)
+            throws IOException {
+        MessageType schema = Types.buildMessage()
+                .required(INT64).named("id")
+                .optional(INT32).named("n")
+                .optional(BINARY).as(stringType()).named("few")
+                .optional(BINARY).as(stringType()).named("many")
+                .optional(PrimitiveTypeName.DOUBLE).named("d")
+                .optional(FLOAT).named("f")
+                .optional(PrimitiveTypeName.BOOLEAN).named("b")
+                .optional(INT32).as(decimalType(2, 9)).named("price")
+                .optional(FIXED_LEN_BYTE_ARRAY).length(16).as(uuidType()).named("uid")
+                .named("rec");
+        int rows = 5_000;
+        Path file = dir.resolve("encodings-" + version + "-" + dictionary + ".parquet");
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        List<List<Object>> expected = new java.util.ArrayList<>();
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
+                .withWriterVersion(version).withDictionaryEncoding(dictionary).withDictionaryPageSize(2_048)
+                .withPageRowCountLimit(700).withRowGroupRowCountLimit(2_000).build()) {
+            for (int i = 1; i <= rows; i++) {
+                Group g = groups.newGroup().append("id", (long) i * 1_000_003);
+                Integer n = i % 7 == 0 ? null : i * 31 % 1_000 - 500;
+                String few = i % 5 == 0 ? null : "v" + i % 40;
+                // repeats, then unique values: the dictionary fills up in the middle of each row group's chunk
+                String many = i % 11 == 0 ? null : i % 2_000 < 1_400 ? "m" + i % 20 : "unique-" + i;
+                Double d = i % 13 == 0 ? null : i / 3.0;
+                Float f = i % 17 == 0 ? null : i / 4.0f;
+                Boolean b = i % 19 == 0 ? null : i % 3 == 0;
+                Integer price = i % 23 == 0 ? null : i * 7;
+                java.util.UUID uid = i % 29 == 0 ? null : new java.util.UUID(i, -i);
+                if (n != null) g.append("n", n);
+                if (few != null) g.append("few", few);
+                if (many != null) g.append("many", many);
+                if (d != null) g.append("d", d);
+                if (f != null) g.append("f", f);
+                if (b != null) g.append("b", b);
+                if (price != null) g.append("price", price);
+                if (uid != null) g.append("uid", uuidBytes(uid));
+                writer.write(g);
+                expected.add(java.util.Arrays.asList((long) i * 1_000_003, n, few, many, d, f, b,
+                        price == null ? null : BigDecimal.valueOf(price, 2), uid));
+            }
+        }
+        List<List<Object>> byParquetMr = new java.util.ArrayList<>();
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(file),
+                org.apache.parquet.ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration()).build())) {
+            MessageType written = reader.getFooter().getFileMetaData().getSchema();
+            java.util.Set<String> encodings = new java.util.TreeSet<>();
+            reader.getFooter().getBlocks().forEach(block -> block.getColumns().forEach(
+                    chunk -> chunk.getEncodings().forEach(encoding -> encodings.add(chunk.getPath().toDotString() + ":" + encoding))));
+            // the pages this test is about are there
+            boolean v2 = version == org.apache.parquet.column.ParquetProperties.WriterVersion.PARQUET_2_0;
+            List<String> expectedEncodings = !dictionary ? v2 ? List.of("id:DELTA_BINARY_PACKED", "many:DELTA_BYTE_ARRAY", "b:RLE")
+                    : List.of("id:PLAIN", "many:PLAIN", "b:PLAIN")
+                    : v2 ? List.of("many:RLE_DICTIONARY", "many:DELTA_BYTE_ARRAY") : List.of("many:PLAIN_DICTIONARY", "many:PLAIN");
+            assertTrue(encodings.containsAll(expectedEncodings), () -> encodings + " lacks some of " + expectedEncodings);
+            for (var pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
+                var records = new org.apache.parquet.io.ColumnIOFactory().getColumnIO(written)
+                        .getRecordReader(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(written));
+                for (long r = 0; r < pages.getRowCount(); r++) {
+                    Group g = records.read();
+                    byParquetMr.add(java.util.Arrays.asList(g.getLong("id", 0),
+                            g.getFieldRepetitionCount("n") == 0 ? null : g.getInteger("n", 0),
+                            g.getFieldRepetitionCount("few") == 0 ? null : g.getString("few", 0),
+                            g.getFieldRepetitionCount("many") == 0 ? null : g.getString("many", 0),
+                            g.getFieldRepetitionCount("d") == 0 ? null : g.getDouble("d", 0),
+                            g.getFieldRepetitionCount("f") == 0 ? null : g.getFloat("f", 0),
+                            g.getFieldRepetitionCount("b") == 0 ? null : g.getBoolean("b", 0),
+                            g.getFieldRepetitionCount("price") == 0 ? null : BigDecimal.valueOf(g.getInteger("price", 0), 2),
+                            g.getFieldRepetitionCount("uid") == 0 ? null : uuidOf(g.getBinary("uid", 0))));
+                }
+            }
+        }
+        assertEquals(expected, byParquetMr);
+        TableSpec table = table(column("id", BIGINT), column("n", INTEGER), column("few", TEXT), column("many", TEXT),
+                column("d", DOUBLE), column("f", REAL), column("b", BOOLEAN), column("price", PgType.numeric(9, 2)), column("uid", UUID));
+        var result = readAll(Formats.openParquet(file, table, Map.of(), 0), table, 999);
+        assertEquals(List.of(), result.errors());
+        assertEquals(expected, result.rows());
+        var resumed = readAll(Formats.openParquet(file, table, Map.of(), 2_345), table, 999);
+        assertEquals(expected.subList(2_345, rows), resumed.rows());
+    }
+
+    private static java.util.UUID uuidOf(Binary bytes) {
+        ByteBuffer buffer = bytes.toByteBuffer();
+        return new java.util.UUID(buffer.getLong(), buffer.getLong());
+    }
+
     /** The codecs writers use (Iceberg: zstd or gzip, Spark: snappy), read without Hadoop's XML defaults. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(value = org.apache.parquet.hadoop.metadata.CompressionCodecName.class,
