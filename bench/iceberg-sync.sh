@@ -90,6 +90,7 @@ sync_table() {
     SYNC_LOAD=$(load1)
     local java0 pg0
     java0=$(cpu_ticks_java) pg0=$(cpu_ticks_pg)
+    java_thread_ticks >"$WORK/threads-$name-before.txt"
     foreign_begin
     task=$(api POST /tasks/schedule "{\"taskType\":\"ExternalTableSyncTask\",\"tableName\":\"$name\"}" | jq -r .ExternalTableSyncTask)
     while :; do
@@ -103,6 +104,8 @@ sync_table() {
     done
     foreign_end
     SYNC_JAVA_MS=$(ticks_ms $(( $(cpu_ticks_java) - java0 ))) SYNC_PG_MS=$(ticks_ms $(( $(cpu_ticks_pg) - pg0 )))
+    java_thread_ticks >"$WORK/threads-$name-after.txt"
+    log "JVM threads' CPU during the sync of $name (ms): $(thread_cpu_delta "$WORK/threads-$name-before.txt" "$WORK/threads-$name-after.txt" | head -8 | tr '\n' ' ')"
     SYNC_FOREIGN=$FOREIGN_PCT
     SYNC_S=$(calc "($(jq .endTimeMs <<<"$status") - $(jq .startTimeMs <<<"$status")) / 1000" 3)
     [ "$(jq -r .checkpointValue <<<"$status")" = "$snapshot" ] || die "checkpoint is not the table's snapshot: $status"
@@ -143,3 +146,4 @@ printf '| uptime at the end | %s |\n' "$UPTIME"
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     "$(git -C "$REPO_DIR" rev-parse --short HEAD)" "$ROWS" "$FILES" "$FIRST_S" "$COPY1" "$COPY2" "$FIRST_RATIO" \
     "$FIRST_LOAD" "$FIRST_FOREIGN" "$SECOND_S" "$SECOND_RATIO" "$SECOND_LOAD" "$SECOND_FOREIGN" >>"$TSV"
+cp "$APP_LOG" "$RESULTS_DIR/iceberg-sync-$(date -u +%Y%m%d-%H%M%S)-service.log"

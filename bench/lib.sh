@@ -300,6 +300,23 @@ cpu_ticks_java() {
     awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"
 }
 
+# java_thread_ticks: CPU ticks of the service's living threads, summed by name with digits folded
+# ("sluice-run-3" and "sluice-run-7" count as "sluice-run-N"), one "name ticks" line each.
+java_thread_ticks() {
+    local t
+    for t in /proc/"$APP_PID"/task/*; do
+        # comm may hold spaces: the fields after its closing parenthesis are counted from there
+        awk -v name="$(tr -d '\n' <"$t/comm" | sed 's/[0-9]\+/N/g; s/ /_/g')" \
+            '{ sub(/.*\) /, ""); print name, $12 + $13 }' "$t/stat" 2>/dev/null
+    done | awk '{ sum[$1] += $2 } END { for (n in sum) print n, sum[n] }'
+}
+
+# thread_cpu_delta BEFORE AFTER: the threads' CPU in ms between two java_thread_ticks outputs, most first.
+thread_cpu_delta() {
+    awk -v tck="$CLK_TCK" 'NR == FNR { before[$1] = $2; next }
+        { d = $2 - before[$1]; if (d > 0) printf "%s %d\n", $1, d * 1000 / tck }' "$1" "$2" | sort -k2 -nr
+}
+
 # cpu_ticks_pg: the same for the embedded PostgreSQL: the postmaster, the children it has reaped
 # (fields 16, 17) and the living children.
 cpu_ticks_pg() {

@@ -13,6 +13,7 @@
 # Environment (defaults; MAX_LOAD, LOAD_WAIT_MAX, JAVA_OPTS, REBUILD, KEEP_TMP: see bench/lib.sh):
 #   ROWS=1000000          rows of the CSV (5 columns: id bigint, email text, age int, city text, created date)
 #   REPS=3                repetitions of each measurement (median reported)
+#   PERF=0                1: record every measurement with `perf record -a $PERF_ARGS` (default -g) into bench/results/perf-*.data
 #   PARTITIONS="1 2"      Sluice partitions tried; for N > 1 the one CSV is cut into N byte ranges by
 #                         the run itself (SLUICE_RUN_SPLIT_MIN_SIZE=8M for the service), unless SPLIT_FILES=1:
 #                         then the CSV is split into N files beforehand (partitions then take whole files)
@@ -38,6 +39,7 @@ source "$(dirname "$0")/lib.sh"
 
 ROWS=${ROWS:-1000000}
 REPS=${REPS:-3}
+PERF=${PERF:-0}
 PARTITIONS=${PARTITIONS:-"1 2"}
 BATCH_SIZES=${BATCH_SIZES:-10000}
 MODES=${MODES:-"append upsert"}
@@ -142,8 +144,12 @@ measure_start() {
     wait_for_low_load
     M_LOAD=$(load1)
     M_JAVA=$(cpu_ticks_java); M_PG=$(cpu_ticks_pg); M_BUSY=$(busy_ticks); M_SPAN=$(now_ms)
+    if [[ $PERF == 1 ]]; then
+        perf record -q -F 499 ${PERF_ARGS:--g} -a -o "$RESULTS_DIR/perf-$STAMP-$1.data" >/dev/null 2>&1 & PERF_PID=$!
+    fi
 }
 measure_end() {
+    if [[ -n ${PERF_PID:-} ]]; then kill -TERM "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=; fi
     sleep 0.5 # lets the postmaster reap an exited psql backend into its children's CPU time
     M_JAVA=$(ticks_ms $(( $(cpu_ticks_java) - M_JAVA ))); M_PG=$(ticks_ms $(( $(cpu_ticks_pg) - M_PG )))
     M_BUSY=$(ticks_ms $(( $(busy_ticks) - M_BUSY ))); M_SPAN=$(( $(now_ms) - M_SPAN ))
@@ -153,7 +159,7 @@ measure_end() {
 # table prepared by the caller), records it, drops the table.
 baseline() {
     local bs=$1 rep=$2 mode=$3 method=$4 p=$5 t=$6 loader=$7
-    measure_start
+    measure_start "$method-b$bs-r$rep"
     local t0; t0=$(now_ms)
     "$loader" "$t"
     local ms=$(( $(now_ms) - t0 ))
@@ -209,7 +215,7 @@ sluice_run() { # batch mode partitions rep
         psqlq -c "CREATE SCHEMA IF NOT EXISTS sluice_data"
         prefill "sluice_data.$table"
     fi
-    measure_start
+    measure_start "$name"
     local res; res=$(run_and_wait "$id" "$WORK/run-$name.json")
     measure_end
     local wall=${res% *} status=${res#* }
