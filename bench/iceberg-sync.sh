@@ -14,7 +14,8 @@
 # Sync time is the watcher status' endTimeMs - startTimeMs: catalog scan, planning, reading,
 # converting and loading every file as a segment. COPY time is psql's \copy wall time, run once
 # before and once after the syncs (the ratio uses their mean).
-# Knobs: FILES (default 100), ROWS (default 1000000), and those of bench/lib.sh.
+# Knobs: FILES (default 100), ROWS (default 1000000), PERF=1 (each sync recorded by `perf record -a
+# $PERF_ARGS`, default -g, into bench/results/perf-iceberg-sync-*.data), and those of bench/lib.sh.
 # Output: a table on stdout; one line per run appended to bench/results/iceberg-sync.tsv
 # (the columns after the ratio of the first sync: load, other processes, and the same three for the
 # second sync).
@@ -91,6 +92,10 @@ sync_table() {
     local java0 pg0
     java0=$(cpu_ticks_java) pg0=$(cpu_ticks_pg)
     java_thread_ticks >"$WORK/threads-$name-before.txt"
+    local perf_pid=
+    if [[ ${PERF:-0} == 1 ]]; then
+        perf record -q -F 499 ${PERF_ARGS:--g} -a -o "$RESULTS_DIR/perf-iceberg-sync-$name.data" >/dev/null 2>&1 & perf_pid=$!
+    fi
     foreign_begin
     task=$(api POST /tasks/schedule "{\"taskType\":\"ExternalTableSyncTask\",\"tableName\":\"$name\"}" | jq -r .ExternalTableSyncTask)
     while :; do
@@ -103,6 +108,7 @@ sync_table() {
         sleep 0.2
     done
     foreign_end
+    if [[ -n $perf_pid ]]; then kill -TERM "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; fi
     SYNC_JAVA_MS=$(ticks_ms $(( $(cpu_ticks_java) - java0 ))) SYNC_PG_MS=$(ticks_ms $(( $(cpu_ticks_pg) - pg0 )))
     java_thread_ticks >"$WORK/threads-$name-after.txt"
     log "JVM threads' CPU during the sync of $name (ms): $(thread_cpu_delta "$WORK/threads-$name-before.txt" "$WORK/threads-$name-after.txt" | head -8 | tr '\n' ' ')"

@@ -306,8 +306,9 @@ java_thread_ticks() {
     local t
     for t in /proc/"$APP_PID"/task/*; do
         # comm may hold spaces: the fields after its closing parenthesis are counted from there
-        awk -v name="$(tr -d '\n' <"$t/comm" | sed 's/[0-9]\+/N/g; s/ /_/g')" \
-            '{ sub(/.*\) /, ""); print name, $12 + $13 }' "$t/stat" 2>/dev/null
+        local name; name=$(tr -d '\n' <"$t/comm" 2>/dev/null | sed 's/[0-9]\+/N/g; s/ /_/g') || continue # the thread may have ended
+        awk -v name="$name" \
+            '{ sub(/.*\) /, ""); print name, $12 + $13 }' "$t/stat" 2>/dev/null || true
     done | awk '{ sum[$1] += $2 } END { for (n in sum) print n, sum[n] }'
 }
 
