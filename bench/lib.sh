@@ -14,6 +14,8 @@
 #   MAX_LOAD       wait before measuring while the 1-minute load average is above this (default 1.5)
 #   LOAD_WAIT_MAX  wait at most this many seconds for the load to drop, then go on (default 600)
 #   REBUILD=1      package the application even if target/quarkus-app exists
+#   APP_JAR        the packaged application to run (default target/quarkus-app/quarkus-run.jar; another
+#                  checkout's, e.g. of an earlier commit, to compare two builds in alternating runs)
 #   KEEP_TMP=1     keep the temporary directory (application logs) instead of deleting it
 
 set -euo pipefail
@@ -21,7 +23,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 RESULTS_DIR=$BENCH_DIR/results
-APP_JAR=$REPO_DIR/target/quarkus-app/quarkus-run.jar
+APP_JAR=${APP_JAR:-$REPO_DIR/target/quarkus-app/quarkus-run.jar}
 BENCH_KEY=${BENCH_KEY:-bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 CLK_TCK=$(getconf CLK_TCK)
 # (DockerfileTest checks that the memory flags are the Dockerfile's)
@@ -73,6 +75,7 @@ ensure_packaged() {
     if [ -f "$APP_JAR" ] && [ "${REBUILD:-0}" != 1 ]; then
         return 0
     fi
+    [ "$APP_JAR" = "$REPO_DIR/target/quarkus-app/quarkus-run.jar" ] || die "APP_JAR $APP_JAR is not there: package its checkout first"
     log "packaging: ./mvnw -B package -DskipTests -q"
     (cd "$REPO_DIR" && ./mvnw -B package -DskipTests -q) || die "packaging failed"
 }

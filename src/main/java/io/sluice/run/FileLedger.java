@@ -135,6 +135,55 @@ class FileLedger {
                 SegmentState.LOADED.wire(), segmentId, tx.jdbc().createArrayOf("text", from(SegmentState.LOADED)), segmentId);
     }
 
+    /** A piece loaded whole in the caller's transaction: its part, and the rows it processed and rejected. */
+    record Completed(long segmentId, long partKey, long rows, long rejected) {
+    }
+
+    /**
+     * Records pieces loaded whole in the caller's transaction with three statements however many
+     * there are (an Iceberg sync's one transaction loads every file of its snapshot range: five
+     * statements per file cost it a sixth of its time): each part's checkpoint moves to its end and
+     * is done, its rows count to its segment, and a segment whose parts are all done becomes loaded.
+     * The segments are locked first, in id order, for the reason {@link #completePart} gives.
+     */
+    void completeWhole(LoadConnection tx, UUID runId, List<Completed> pieces) throws SQLException {
+        if (pieces.isEmpty()) {
+            return;
+        }
+        Map<Long, long[]> bySegment = new java.util.TreeMap<>();
+        List<Long> segments = new ArrayList<>();
+        List<Long> partKeys = new ArrayList<>();
+        List<Long> partRows = new ArrayList<>();
+        for (Completed c : pieces) {
+            segments.add(c.segmentId());
+            partKeys.add(c.partKey());
+            partRows.add(c.rows());
+            long[] sum = bySegment.computeIfAbsent(c.segmentId(), k -> new long[2]);
+            sum[0] += c.rows();
+            sum[1] += c.rejected();
+        }
+        List<Long> ids = new ArrayList<>(bySegment.keySet());
+        tx.queryNullableLong("SELECT count(*) FROM (SELECT id FROM sluice.segment WHERE id = ANY(?) ORDER BY id FOR UPDATE) s",
+                tx.longs(ids));
+        tx.update("""
+                UPDATE sluice.segment_part p SET rows_consumed = x.rows, done = true
+                FROM unnest(?::int8[], ?::int8[], ?::int8[]) AS x(segment_id, range_start, rows)
+                WHERE p.segment_id = x.segment_id AND p.range_start = x.range_start""",
+                tx.longs(segments), tx.longs(partKeys), tx.longs(partRows));
+        // a later statement than the parts' update: its NOT EXISTS sees them done
+        tx.update("""
+                UPDATE sluice.segment s SET rows = s.rows + x.rows, failed_rows = s.failed_rows + x.failed, run_id = ?,
+                    loaded_at = now(),
+                    state = CASE WHEN s.state = ANY(?) AND NOT EXISTS
+                                (SELECT 1 FROM sluice.segment_part p WHERE p.segment_id = s.id AND NOT p.done)
+                            THEN ? ELSE s.state END
+                FROM unnest(?::int8[], ?::int8[], ?::int8[]) AS x(id, rows, failed)
+                WHERE s.id = x.id""", runId, tx.jdbc().createArrayOf("text", from(SegmentState.LOADED)),
+                SegmentState.LOADED.wire(), tx.longs(ids),
+                tx.longs(bySegment.values().stream().map(v -> v[0]).toList()),
+                tx.longs(bySegment.values().stream().map(v -> v[1]).toList()));
+    }
+
     /** The file changed while it was read: its rows stay until the next version replaces them. */
     Uni<Void> markStale(long segmentId) {
         return pool.preparedQuery("UPDATE sluice.segment SET state = $2 WHERE id = $1 AND state = ANY($3)")

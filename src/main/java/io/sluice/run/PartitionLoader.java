@@ -226,34 +226,31 @@ class PartitionLoader {
         }
     }
 
+    /** A piece loaded whole, not yet recorded: rows processed, failed, skipped, and the earlier rows it replaced. */
+    record Loaded(PlannedFile piece, long rows, long rejected, long skipped, long replaced) {
+    }
+
     /**
      * Every row of the piece in one transaction: the rows it replaces leave the table in it too, so
      * readers see the earlier version or this one, never both and never neither.
      */
     private void loadAtOnce(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
             Target target, RowBatch[] batches, Shared shared) throws Exception {
-        long[] done = loadWhole(tx, job, claim, fileIndex, piece, target, batches, shared);
-        tx.commit();
-        metrics.batchCommitted(job.pipelineName(), done[0], done[1], done[2]);
-        metrics.bytesRead(job.pipelineName(), piece.bytes());
-        logReplaced(job, piece, done);
-    }
-
-    /**
-     * The statements of {@link #loadAtOnce} without its commit: the caller commits.
-     * {@code claim} null: not a piece of a claimed partition (no partition progress). Returns
-     * rows processed, failed, skipped, and the earlier rows replaced.
-     */
-    long[] loadWhole(LoadConnection tx, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex, PlannedFile piece,
-            Target target, RowBatch[] batches, Shared shared) throws Exception {
         TransactionLane lane = lane(tx, batches);
+        Loaded done;
         try {
-            CompletableFuture<long[]> done = loadWhole(lane, job, claim, fileIndex, piece, target, shared);
+            CompletableFuture<Loaded> loading = loadWhole(lane, job, piece, target, shared);
             lane.sync();
-            return TransactionLane.valueOf(done);
+            done = TransactionLane.valueOf(loading);
         } finally {
             lane.drain(); // never leave a COPY running on the connection
         }
+        record(tx, job, List.of(done));
+        store.advancePartition(tx, claim, done.rows(), fileIndex + 1, 0, config.heartbeatTimeout());
+        tx.commit();
+        metrics.batchCommitted(job.pipelineName(), done.rows(), done.rejected(), done.skipped());
+        metrics.bytesRead(job.pipelineName(), piece.bytes());
+        logReplaced(job, done);
     }
 
     /** A lane for the statements of one transaction on {@code tx}, its reader filling {@code batches} in turn. */
@@ -264,12 +261,11 @@ class PartitionLoader {
     /**
      * Reads the piece whole and gives its statements to {@code lane} without waiting for them: the
      * next piece of the transaction (an Iceberg sync's {@link SnapshotTransaction} loads every file
-     * of the snapshot range in one) is read while this one's rows are COPYed. The result, known once
-     * the lane has run the piece's last statement: rows processed, failed, skipped, and the earlier
-     * rows replaced.
+     * of the snapshot range in one) is read while this one's rows are COPYed. What it loaded is known
+     * once the lane has run the piece's last statement; the caller {@link #record}s it, after the lane.
      */
-    CompletableFuture<long[]> loadWhole(TransactionLane lane, RunJob job, ClaimStore.PartitionClaim claim, int fileIndex,
-            PlannedFile piece, Target target, Shared shared) throws Exception {
+    CompletableFuture<Loaded> loadWhole(TransactionLane lane, RunJob job, PlannedFile piece, Target target, Shared shared)
+            throws Exception {
         long processed = 0;
         long failed = 0;
         long before = job.maxFailedRows() == null ? 0 : await(store.counts(job.runId()))[1];
@@ -319,21 +315,27 @@ class PartitionLoader {
                 long[] written = write.join(); // ended: the lane runs this after it
                 skipped += written[0] + written[1];
             }
-            ledger.advance(tx, piece.segmentId(), piece.partKey(), rows, rows, rejected, job.runId());
-            ledger.completePart(tx, piece.segmentId(), piece.partKey());
-            if (claim != null) {
-                store.advancePartition(tx, claim, rows, fileIndex + 1, 0, config.heartbeatTimeout());
-            }
-            store.count(tx, job.runId(), rows, rejected, skipped);
-            return new long[] { rows, rejected, skipped, replaced.join() };
+            return new Loaded(piece, rows, rejected, skipped, replaced.join());
         });
     }
 
+    /**
+     * Records pieces loaded whole in {@code tx}, set-based however many they are: each one's ledger
+     * checkpoint at its end (its segment loaded with its last part) and the run's counters.
+     */
+    void record(LoadConnection tx, RunJob job, List<Loaded> pieces) throws SQLException {
+        ledger.completeWhole(tx, job.runId(), pieces.stream()
+                .map(l -> new FileLedger.Completed(l.piece().segmentId(), l.piece().partKey(), l.rows(), l.rejected())).toList());
+        store.count(tx, job.runId(), pieces.stream().mapToLong(Loaded::rows).sum(),
+                pieces.stream().mapToLong(Loaded::rejected).sum(), pieces.stream().mapToLong(Loaded::skipped).sum());
+    }
+
     /** After the commit: says how many rows of an earlier version the piece replaced. */
-    void logReplaced(RunJob job, PlannedFile piece, long[] done) {
+    void logReplaced(RunJob job, Loaded done) {
+        PlannedFile piece = done.piece();
         if (!piece.replaces().isEmpty()) {
-            String message = "Replaced " + done[3] + " rows of an earlier version of " + piece.path() + " with the "
-                    + (done[0] - done[1]) + " rows of its current one (ETag " + piece.etag() + ")";
+            String message = "Replaced " + done.replaced() + " rows of an earlier version of " + piece.path() + " with the "
+                    + (done.rows() - done.rejected()) + " rows of its current one (ETag " + piece.etag() + ")";
             runs.log(job.runId(), "load", message).await().indefinitely();
             LOG.infof("Run %s: %s", job.runId(), message);
         }

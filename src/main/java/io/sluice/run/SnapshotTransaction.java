@@ -95,15 +95,15 @@ public class SnapshotTransaction {
         for (RunStore.Partition p : partitions) {
             store.partitionStatus(job.runId(), p.index(), "running").await().indefinitely();
         }
-        long[] loaded = new long[3];
+        List<PartitionLoader.Loaded> loaded = new ArrayList<>();
         long bytes = 0;
         long removedRows;
-        long reloadedRows = 0;
         long deletedRows;
         List<String> replacedLogs = new ArrayList<>();
         try (LoadConnection tx = new LoadConnection(copies.open())) {
             try {
                 removedRows = removeFiles(tx, job, target, changes.removed());
+                List<PlannedFile> reloaded = new ArrayList<>();
                 for (SourceFile f : changes.reloaded()) {
                     long segment = tx.queryNullableLong("""
                             SELECT coalesce(max(id), -1) FROM sluice.segment
@@ -112,20 +112,20 @@ public class SnapshotTransaction {
                         throw new RunExecutor.RunFailure("Data file " + f.path() + " was to be loaded again, but it is not loaded");
                     }
                     tx.update("DELETE FROM sluice.segment_delete WHERE segment_id = ?", segment);
-                    long[] done = loader.loadWhole(tx, job, null, 0, PlannedFile.whole(f, segment, true, List.of(segment), 0),
-                            target, batches, shared);
-                    reloadedRows += done[3];
-                    add(loaded, done);
-                    bytes += f.size();
+                    reloaded.add(PlannedFile.whole(f, segment, true, List.of(segment), 0));
                 }
                 // the files are read one after another while the lane COPYs those read before
                 TransactionLane lane = loader.lane(tx, batches);
-                List<CompletableFuture<long[]>> files = new ArrayList<>();
+                List<CompletableFuture<PartitionLoader.Loaded>> files = new ArrayList<>();
                 try {
+                    for (PlannedFile piece : reloaded) {
+                        files.add(loader.loadWhole(lane, job, piece, target, shared));
+                        bytes += piece.bytes();
+                    }
                     for (RunStore.Partition p : partitions) {
                         for (int i = p.fileIndex(); i < p.files().size(); i++) {
                             PlannedFile piece = p.files().get(i);
-                            files.add(loader.loadWhole(lane, job, null, i, piece, target, shared));
+                            files.add(loader.loadWhole(lane, job, piece, target, shared));
                             bytes += piece.bytes();
                             if (!piece.replaces().isEmpty()) {
                                 replacedLogs.add(piece.path());
@@ -136,9 +136,10 @@ public class SnapshotTransaction {
                 } finally {
                     lane.drain(); // the connection is the caller's again: nothing of the lane runs on it
                 }
-                for (CompletableFuture<long[]> file : files) {
-                    add(loaded, TransactionLane.valueOf(file));
+                for (CompletableFuture<PartitionLoader.Loaded> file : files) {
+                    loaded.add(TransactionLane.valueOf(file));
                 }
+                loader.record(tx, job, loaded);
                 deletedRows = applyDeletes(tx, job, target, changes.deletes(), shared);
                 // the fence: a coordinator whose lease passed to another replica commits nothing
                 if (tx.update("UPDATE sluice.run SET heartbeat_at = now() WHERE id = ? AND owner_generation = ?", job.runId(),
@@ -154,9 +155,12 @@ public class SnapshotTransaction {
         for (RunStore.Partition p : partitions) {
             store.partitionStatus(job.runId(), p.index(), "completed").await().indefinitely();
         }
-        metrics.batchCommitted(job.pipelineName(), loaded[0], loaded[1], loaded[2]);
+        long processed = loaded.stream().mapToLong(PartitionLoader.Loaded::rows).sum();
+        long rejected = loaded.stream().mapToLong(PartitionLoader.Loaded::rejected).sum();
+        long reloadedRows = loaded.subList(0, changes.reloaded().size()).stream().mapToLong(PartitionLoader.Loaded::replaced).sum();
+        metrics.batchCommitted(job.pipelineName(), processed, rejected, loaded.stream().mapToLong(PartitionLoader.Loaded::skipped).sum());
         metrics.bytesRead(job.pipelineName(), bytes);
-        String message = "As of Iceberg snapshot " + changes.snapshotId() + " in one transaction: loaded " + (loaded[0] - loaded[1])
+        String message = "As of Iceberg snapshot " + changes.snapshotId() + " in one transaction: loaded " + (processed - rejected)
                 + " rows" + (changes.removed().isEmpty() ? "" : "; deleted the " + removedRows + " rows of "
                         + changes.removed().size() + " data file(s) no longer in the table")
                 + (changes.reloaded().isEmpty() ? "" : "; loaded " + changes.reloaded().size()
@@ -167,12 +171,6 @@ public class SnapshotTransaction {
         LOG.infof("Run %s: %s", job.runId(), message);
         if (!replacedLogs.isEmpty()) {
             LOG.infof("Run %s: replaced the rows of an earlier load of %s", job.runId(), String.join(", ", replacedLogs));
-        }
-    }
-
-    private static void add(long[] into, long[] done) {
-        for (int i = 0; i < into.length; i++) {
-            into[i] += done[i];
         }
     }
 
