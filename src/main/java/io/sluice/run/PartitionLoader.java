@@ -322,12 +322,19 @@ class PartitionLoader {
     /**
      * Records pieces loaded whole in {@code tx}, set-based however many they are: each one's ledger
      * checkpoint at its end (its segment loaded with its last part) and the run's counters.
+     * Returns their rows processed, failed and skipped.
      */
-    void record(LoadConnection tx, RunJob job, List<Loaded> pieces) throws SQLException {
+    long[] record(LoadConnection tx, RunJob job, List<Loaded> pieces) throws SQLException {
         ledger.completeWhole(tx, job.runId(), pieces.stream()
                 .map(l -> new FileLedger.Completed(l.piece().segmentId(), l.piece().partKey(), l.rows(), l.rejected())).toList());
-        store.count(tx, job.runId(), pieces.stream().mapToLong(Loaded::rows).sum(),
-                pieces.stream().mapToLong(Loaded::rejected).sum(), pieces.stream().mapToLong(Loaded::skipped).sum());
+        long[] totals = new long[3];
+        for (Loaded l : pieces) {
+            totals[0] += l.rows();
+            totals[1] += l.rejected();
+            totals[2] += l.skipped();
+        }
+        store.count(tx, job.runId(), totals[0], totals[1], totals[2]);
+        return totals;
     }
 
     /** After the commit: says how many rows of an earlier version the piece replaced. */

@@ -96,6 +96,7 @@ public class SnapshotTransaction {
             store.partitionStatus(job.runId(), p.index(), "running").await().indefinitely();
         }
         List<PartitionLoader.Loaded> loaded = new ArrayList<>();
+        long[] totals;
         long bytes = 0;
         long removedRows;
         long deletedRows;
@@ -139,7 +140,7 @@ public class SnapshotTransaction {
                 for (CompletableFuture<PartitionLoader.Loaded> file : files) {
                     loaded.add(TransactionLane.valueOf(file));
                 }
-                loader.record(tx, job, loaded);
+                totals = loader.record(tx, job, loaded);
                 deletedRows = applyDeletes(tx, job, target, changes.deletes(), shared);
                 // the fence: a coordinator whose lease passed to another replica commits nothing
                 if (tx.update("UPDATE sluice.run SET heartbeat_at = now() WHERE id = ? AND owner_generation = ?", job.runId(),
@@ -155,12 +156,10 @@ public class SnapshotTransaction {
         for (RunStore.Partition p : partitions) {
             store.partitionStatus(job.runId(), p.index(), "completed").await().indefinitely();
         }
-        long processed = loaded.stream().mapToLong(PartitionLoader.Loaded::rows).sum();
-        long rejected = loaded.stream().mapToLong(PartitionLoader.Loaded::rejected).sum();
         long reloadedRows = loaded.subList(0, changes.reloaded().size()).stream().mapToLong(PartitionLoader.Loaded::replaced).sum();
-        metrics.batchCommitted(job.pipelineName(), processed, rejected, loaded.stream().mapToLong(PartitionLoader.Loaded::skipped).sum());
+        metrics.batchCommitted(job.pipelineName(), totals[0], totals[1], totals[2]);
         metrics.bytesRead(job.pipelineName(), bytes);
-        String message = "As of Iceberg snapshot " + changes.snapshotId() + " in one transaction: loaded " + (processed - rejected)
+        String message = "As of Iceberg snapshot " + changes.snapshotId() + " in one transaction: loaded " + (totals[0] - totals[1])
                 + " rows" + (changes.removed().isEmpty() ? "" : "; deleted the " + removedRows + " rows of "
                         + changes.removed().size() + " data file(s) no longer in the table")
                 + (changes.reloaded().isEmpty() ? "" : "; loaded " + changes.reloaded().size()
