@@ -48,13 +48,17 @@ final class CopyBinaryEncoder extends CopyEncoder {
     }
 
     @Override
-    void encode(Object[][] columns, int size, boolean withOrdinal) throws SQLException {
-        check(kinds, columns, size);
+    void begin() throws SQLException {
         ensure(SIGNATURE.length + 8);
         System.arraycopy(SIGNATURE, 0, buffer, position, SIGNATURE.length);
         position += SIGNATURE.length;
         writeInt(0); // flags: no OIDs
         writeInt(0); // no header extension
+    }
+
+    @Override
+    void rows(Object[][] columns, int size, boolean withOrdinal) throws SQLException {
+        check(kinds, columns, size);
         int fields = columns.length + (withOrdinal ? 1 : 0);
         for (int row = 0; row < size; row++) {
             ensure(2);
@@ -74,6 +78,11 @@ final class CopyBinaryEncoder extends CopyEncoder {
                 writeLong(row);
             }
         }
+        flush();
+    }
+
+    @Override
+    void end() throws SQLException {
         ensure(2);
         writeShort(-1);
         flush();

@@ -57,10 +57,30 @@ abstract class CopyEncoder {
     }
 
     /**
-     * Encodes the first {@code size} rows of {@code columns}; with {@code withOrdinal} each row ends with
-     * one more bigint column, its index in the batch. Everything is handed to the sink when this returns.
+     * Encodes the first {@code size} rows of {@code columns} as one whole COPY's data; with
+     * {@code withOrdinal} each row ends with one more bigint column, its index in the batch. Everything
+     * is handed to the sink when this returns.
      */
-    abstract void encode(Object[][] columns, int size, boolean withOrdinal) throws SQLException;
+    final void encode(Object[][] columns, int size, boolean withOrdinal) throws SQLException {
+        begin();
+        rows(columns, size, withOrdinal);
+        end();
+    }
+
+    /** What the format's data starts with (binary: its signature and header). */
+    void begin() throws SQLException {
+    }
+
+    /**
+     * The first {@code size} rows of {@code columns}, between {@link #begin} and {@link #end}: a COPY may
+     * take several batches. Everything is handed to the sink when this returns.
+     */
+    abstract void rows(Object[][] columns, int size, boolean withOrdinal) throws SQLException;
+
+    /** What the format's data ends with (binary: its trailer), handed to the sink. */
+    void end() throws SQLException {
+        flush();
+    }
 
     /** Bytes handed to the sink so far. */
     long bytesWritten() {

@@ -11,8 +11,6 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 import io.sluice.pipeline.program.PgType;
 import io.sluice.pipeline.program.TableSpec;
@@ -160,31 +158,12 @@ public final class CopyLoad {
 
     private static long copy(Connection c, String sql, List<PgType.Kind> kinds, Object[][] columns, int size,
             boolean withOrdinal) throws SQLException {
-        PgType.Kind[] kindArray = kinds.toArray(PgType.Kind[]::new);
-        CopyEncoder.check(kindArray, columns, size);
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql + CopyEncoder.options(kindArray));
-        try {
-            CopyEncoder.forKinds(kindArray, in::writeToCopy).encode(columns, size, withOrdinal);
-            return in.endCopy();
-        } catch (SQLException | RuntimeException e) {
-            cancel(in, e);
-            throw e;
-        }
+        CopyStream one = new CopyStream(c);
+        one.copy(sql, kinds, columns, size, withOrdinal);
+        return one.end();
     }
 
-    /** Ends a COPY the encoder gave up on, so the connection stays usable (its transaction then fails). */
-    private static void cancel(CopyIn in, Exception cause) {
-        if (!in.isActive()) {
-            return;
-        }
-        try {
-            in.cancelCopy();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    private static void checkNames(List<String> names, List<PgType.Kind> kinds) {
+    static void checkNames(List<String> names, List<PgType.Kind> kinds) {
         if (names.isEmpty() || names.size() != kinds.size()) {
             throw new IllegalArgumentException(names.size() + " column names for " + kinds.size() + " kinds");
         }

@@ -35,7 +35,7 @@ final class CopyTextEncoder extends CopyEncoder {
     }
 
     @Override
-    void encode(Object[][] columns, int size, boolean withOrdinal) throws SQLException {
+    void rows(Object[][] columns, int size, boolean withOrdinal) throws SQLException {
         check(kinds, columns, size);
         int last = columns.length - 1;
         for (int row = 0; row < size; row++) {

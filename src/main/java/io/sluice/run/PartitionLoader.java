@@ -28,6 +28,7 @@ import io.sluice.format.RowError;
 import io.sluice.format.RowReader;
 import io.sluice.load.CopyConnections;
 import io.sluice.load.CopyLoad;
+import io.sluice.load.CopyStream;
 import io.sluice.pipeline.program.PgType;
 import io.sluice.pipeline.program.TableSpec;
 import io.sluice.pipeline.spec.SourceFormat;
@@ -208,7 +209,7 @@ class PartitionLoader {
             Target target, RowBatch batch, List<RowError> errors, long consumed, long done, Future<Long> previous)
             throws SQLException {
         try {
-            long[] written = writeRows(tx, target, piece, batch);
+            long[] written = writeRows(tx, target, piece, batch, null);
             long failed = failedRows(errors);
             tx.insertErrors(job.runId(), piece.path(), errors);
             awaitCommitted(previous);
@@ -286,9 +287,12 @@ class PartitionLoader {
                         throw rowsRejected(job, piece, errors);
                     }
                     if (read > 0 || !errors.isEmpty() || consumed > processed) {
-                        writes.add(lane.then(batch, tx -> {
-                            long[] written = writeRows(tx, target, piece, batch);
-                            tx.insertErrors(job.runId(), piece.path(), errors);
+                        writes.add(lane.thenCopy(batch, (tx, rows) -> {
+                            long[] written = writeRows(tx, target, piece, batch, rows);
+                            if (!errors.isEmpty()) {
+                                rows.end();
+                                tx.insertErrors(job.runId(), piece.path(), errors);
+                            }
                             return written;
                         }));
                         given = true;
@@ -309,7 +313,7 @@ class PartitionLoader {
         requireUnchanged(job, piece);
         long rows = processed;
         long rejected = failed;
-        return lane.then(tx -> {
+        return lane.afterwards(() -> {
             long skipped = 0;
             for (CompletableFuture<long[]> write : writes) {
                 long[] written = write.join(); // ended: the lane runs this after it
@@ -353,7 +357,9 @@ class PartitionLoader {
      * Returns the rows skipped as repeats of a key in the batch, and those that replaced a key this
      * run had loaded before (upsert).
      */
-    private static long[] writeRows(LoadConnection tx, Target target, PlannedFile piece, RowBatch batch) throws SQLException {
+    /** The batch's rows with their provenance; through {@code open}, the lane's open COPY, unless null. */
+    private static long[] writeRows(LoadConnection tx, Target target, PlannedFile piece, RowBatch batch, CopyStream open)
+            throws SQLException {
         int size = batch.size();
         if (size == 0) {
             return new long[2];
@@ -364,7 +370,7 @@ class PartitionLoader {
             columns[c] = batch.column(c);
         }
         if (!target.provenance()) {
-            return copy(tx, target, columns, size);
+            return copy(tx, target, columns, size, open);
         }
         Long[] files = new Long[size];
         Long[] rows = new Long[size];
@@ -375,13 +381,21 @@ class PartitionLoader {
         }
         columns[own] = files;
         columns[own + 1] = rows;
-        return copy(tx, target, columns, size);
+        return copy(tx, target, columns, size, open);
     }
 
-    private static long[] copy(LoadConnection tx, Target target, Object[][] columns, int size) throws SQLException {
+    private static long[] copy(LoadConnection tx, Target target, Object[][] columns, int size, CopyStream rows)
+            throws SQLException {
         if (!target.upsert()) {
-            CopyLoad.append(tx.jdbc(), target.qualified(), target.names(), target.kinds(), columns, size);
+            if (rows != null) {
+                rows.append(target.qualified(), target.names(), target.kinds(), columns, size);
+            } else {
+                CopyLoad.append(tx.jdbc(), target.qualified(), target.names(), target.kinds(), columns, size);
+            }
             return new long[2];
+        }
+        if (rows != null) {
+            rows.end(); // an upsert's batch is a COPY and an INSERT of its own
         }
         CopyLoad.Result r = CopyLoad.upsert(tx.jdbc(), target.qualified(), target.names(), target.kinds(), target.keys(),
                 columns, size, target.repeatsSince());

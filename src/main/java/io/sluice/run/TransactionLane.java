@@ -8,15 +8,18 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import io.sluice.format.RowBatch;
+import io.sluice.load.CopyStream;
 
 /**
  * One transaction's statements, run in the order they are given on its connection by a run thread
  * of their own, while the thread that gives them reads on: a file's rows are parsed while the rows
  * before them (those of the same file, or of the files before it in the transaction) are COPYed.
- * The batches a reader fills circulate through the lane: {@link #freeBatch} hands out one whose
- * COPY has ended. After a failure the statements given later are skipped and the first failure is
- * what {@link #sync} and {@link #freeBatch} throw. The caller uses the connection itself only
- * after {@link #sync}, and drains the lane ({@link #drain}) before it rolls back or closes.
+ * Rows given with {@link #thenCopy} go into one {@link CopyStream} kept open across batches and files
+ * (PostgreSQL pays for each COPY statement); any other step ends it first. The batches a reader fills
+ * circulate through the lane: {@link #freeBatch} hands out one whose rows have been handed to the
+ * connection. After a failure the statements given later are skipped and the first failure is what
+ * {@link #sync} and {@link #freeBatch} throw. The caller uses the connection itself only after
+ * {@link #sync}, and drains the lane ({@link #drain}) before it rolls back or closes.
  */
 final class TransactionLane {
     /** Work on the lane's connection. */
@@ -24,14 +27,21 @@ final class TransactionLane {
         T run(LoadConnection tx) throws Exception;
     }
 
+    /** Work that may add rows to the lane's open COPY ({@link CopyStream#append}), or end it to run statements. */
+    interface CopyWork<T> {
+        T run(LoadConnection tx, CopyStream rows) throws Exception;
+    }
+
     private final LoadConnection tx;
     private final Executor executor;
     private final BlockingQueue<RowBatch> free;
+    private final CopyStream stream;
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     TransactionLane(LoadConnection tx, Executor executor, RowBatch[] batches) {
         this.tx = tx;
         this.executor = executor;
+        this.stream = new CopyStream(tx.jdbc());
         this.free = new ArrayBlockingQueue<>(batches.length);
         for (RowBatch batch : batches) {
             free.add(batch);
@@ -42,11 +52,33 @@ final class TransactionLane {
         return tx;
     }
 
-    /** Runs {@code work} after everything given before, unless one of those failed. */
+    /** Runs {@code work} after everything given before, unless one of those failed; an open COPY ends first. */
     <T> CompletableFuture<T> then(Work<T> work) {
+        return step((connection, rows) -> {
+            rows.end();
+            return work.run(connection);
+        });
+    }
+
+    /** Runs {@code work} on the batch in turn, then hands the batch back to {@link #freeBatch}. */
+    <T> CompletableFuture<T> then(RowBatch batch, Work<T> work) {
+        return freeing(batch, then(work));
+    }
+
+    /** Like {@link #then(RowBatch, Work)}, but the lane's COPY stays open for the work's rows. */
+    <T> CompletableFuture<T> thenCopy(RowBatch batch, CopyWork<T> work) {
+        return freeing(batch, step(work));
+    }
+
+    /** Computes {@code value} after everything given before, without the connection (an open COPY stays open). */
+    <T> CompletableFuture<T> afterwards(java.util.concurrent.Callable<T> value) {
+        return step((connection, rows) -> value.call());
+    }
+
+    private <T> CompletableFuture<T> step(CopyWork<T> work) {
         CompletableFuture<T> next = tail.thenApplyAsync(ignored -> {
             try {
-                return work.run(tx);
+                return work.run(tx, stream);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -57,9 +89,7 @@ final class TransactionLane {
         return next;
     }
 
-    /** Runs {@code work} on the batch in turn, then hands the batch back to {@link #freeBatch}. */
-    <T> CompletableFuture<T> then(RowBatch batch, Work<T> work) {
-        CompletableFuture<T> next = then(work);
+    private <T> CompletableFuture<T> freeing(RowBatch batch, CompletableFuture<T> next) {
         // whether it ran, failed or was skipped, the batch is free once its turn is over
         next.whenComplete((result, failure) -> free.add(batch));
         return next;
@@ -83,8 +113,9 @@ final class TransactionLane {
         free.add(batch);
     }
 
-    /** Waits for everything given so far; throws the first failure. */
+    /** Waits for everything given so far, the lane's COPY ended; throws the first failure. */
     void sync() throws Exception {
+        then(connection -> null);
         try {
             tail.join();
         } catch (CompletionException e) {
@@ -102,7 +133,11 @@ final class TransactionLane {
     /** Waits for everything given so far to end, failed or not: nothing runs on the connection afterwards. */
     void drain() {
         try {
-            tail.handle((result, failure) -> null).join();
+            // a COPY still open here belongs to a transaction that is rolled back: given up, not ended
+            tail.handleAsync((result, failure) -> {
+                stream.abandon();
+                return null;
+            }, executor).join();
         } catch (RuntimeException e) {
             // handled above: join of handle() does not fail
         }
