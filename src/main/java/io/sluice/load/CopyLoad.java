@@ -159,7 +159,7 @@ public final class CopyLoad {
     private static long copy(Connection c, String sql, List<PgType.Kind> kinds, Object[][] columns, int size,
             boolean withOrdinal) throws SQLException {
         CopyStream one = new CopyStream(c);
-        one.copy(sql, kinds, columns, size, withOrdinal);
+        one.copy(null, sql, kinds, columns, size, withOrdinal);
         return one.end();
     }
 

@@ -2,10 +2,15 @@ package io.sluice.load;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 import io.sluice.pipeline.program.PgType;
 
@@ -18,28 +23,43 @@ import io.sluice.pipeline.program.PgType;
  * it first. A failure PostgreSQL finds in the rows (a constraint, say) may surface only at the end.
  */
 public final class CopyStream {
+    private static final Pattern LINE = Pattern.compile("^COPY [^\\n]*?, line (\\d+)");
     private final Connection c;
     private CopyIn in;
     private String sql;
     private CopyEncoder encoder;
+    /** Rows in the open COPY, and where each batch's first one is in it (PostgreSQL's "line" of a COPY error). */
+    private long rows;
+    private final List<Source> sources = new ArrayList<>();
+
+    private record Source(long firstLine, String name) {
+    }
 
     public CopyStream(Connection c) {
         this.c = c;
     }
 
-    /** Appends the first {@code size} rows of {@code columns} to {@code qualifiedTarget (columns)}, as {@link CopyLoad#append}. */
-    public void append(String qualifiedTarget, List<String> quotedColumnNames, List<PgType.Kind> kinds, Object[][] columns,
-            int size) throws SQLException {
+    /**
+     * Appends the first {@code size} rows of {@code columns} to {@code qualifiedTarget (columns)}, as
+     * {@link CopyLoad#append}. {@code source} (e.g. the file the rows come from) is named in the error of a
+     * row PostgreSQL refuses, which may come while a later batch is sent.
+     */
+    public void append(String source, String qualifiedTarget, List<String> quotedColumnNames, List<PgType.Kind> kinds,
+            Object[][] columns, int size) throws SQLException {
         CopyLoad.checkNames(quotedColumnNames, kinds);
         if (size == 0) {
             return;
         }
-        copy("COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN", kinds, columns, size,
-                false);
+        copy(source, "COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN", kinds, columns,
+                size, false);
     }
 
-    /** Rows for {@code statement} (a COPY ... FROM STDIN without options: the encoding's are added), continuing its open COPY. */
-    void copy(String statement, List<PgType.Kind> kinds, Object[][] columns, int size, boolean withOrdinal) throws SQLException {
+    /**
+     * Rows for {@code statement} (a COPY ... FROM STDIN without options: the encoding's are added), continuing
+     * its open COPY; {@code source}, if not null, is named in an error about them.
+     */
+    void copy(String source, String statement, List<PgType.Kind> kinds, Object[][] columns, int size, boolean withOrdinal)
+            throws SQLException {
         PgType.Kind[] kindArray = kinds.toArray(PgType.Kind[]::new);
         CopyEncoder.check(kindArray, columns, size);
         String withOptions = statement + CopyEncoder.options(kindArray);
@@ -53,9 +73,17 @@ public final class CopyStream {
                 encoder = CopyEncoder.forKinds(kindArray, in::writeToCopy);
                 encoder.begin();
             }
+            if (source != null) {
+                sources.add(new Source(rows + 1, source));
+            }
             encoder.rows(columns, size, withOrdinal);
+            rows += size;
             in.flushCopy(); // PostgreSQL takes these rows while the next batch is read
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            SQLException named = named(e);
+            cancel(named);
+            throw named;
+        } catch (RuntimeException e) {
             cancel(e);
             throw e;
         }
@@ -79,10 +107,34 @@ public final class CopyStream {
         try {
             ended.end();
             return ending.endCopy();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            SQLException named = named(e);
+            cancel(ending, named);
+            throw named;
+        } catch (RuntimeException e) {
             cancel(ending, e);
             throw e;
+        } finally {
+            rows = 0;
+            sources.clear();
         }
+    }
+
+    /** PostgreSQL's error about a row of the COPY, with the source of the batch that row was in. */
+    private SQLException named(SQLException e) {
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        Matcher line = server == null || server.getWhere() == null ? null : LINE.matcher(server.getWhere());
+        if (line == null || !line.find()) {
+            return e;
+        }
+        long at = Long.parseLong(line.group(1));
+        String source = null;
+        for (Source s : sources) {
+            if (s.firstLine() <= at) {
+                source = s.name();
+            }
+        }
+        return source == null ? e : new SQLException("Loading " + source + ": " + e.getMessage(), e.getSQLState(), e);
     }
 
     /** Gives up the open COPY, if any, so that the connection can roll back (its transaction fails). */
@@ -91,6 +143,8 @@ public final class CopyStream {
     }
 
     private void cancel(Exception cause) {
+        rows = 0;
+        sources.clear();
         CopyIn cancelled = in;
         in = null;
         encoder = null;

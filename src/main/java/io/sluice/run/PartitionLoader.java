@@ -370,7 +370,7 @@ class PartitionLoader {
             columns[c] = batch.column(c);
         }
         if (!target.provenance()) {
-            return copy(tx, target, columns, size, open);
+            return copy(tx, target, piece.path(), columns, size, open);
         }
         Long[] files = new Long[size];
         Long[] rows = new Long[size];
@@ -381,14 +381,14 @@ class PartitionLoader {
         }
         columns[own] = files;
         columns[own + 1] = rows;
-        return copy(tx, target, columns, size, open);
+        return copy(tx, target, piece.path(), columns, size, open);
     }
 
-    private static long[] copy(LoadConnection tx, Target target, Object[][] columns, int size, CopyStream rows)
+    private static long[] copy(LoadConnection tx, Target target, String source, Object[][] columns, int size, CopyStream rows)
             throws SQLException {
         if (!target.upsert()) {
             if (rows != null) {
-                rows.append(target.qualified(), target.names(), target.kinds(), columns, size);
+                rows.append(source, target.qualified(), target.names(), target.kinds(), columns, size);
             } else {
                 CopyLoad.append(tx.jdbc(), target.qualified(), target.names(), target.kinds(), columns, size);
             }

@@ -48,13 +48,13 @@ class CopyStreamTest {
     void batchesForOneTargetGoIntoOneCopyUntilAnotherTargetEndsIt() throws SQLException {
         CopyStream stream = new CopyStream(c);
 
-        stream.append(A, NAMES, KINDS, rows(1, 20_000), 20_000);
+        stream.append("a.csv", A, NAMES, KINDS, rows(1, 20_000), 20_000);
         assertTrue(stream.open());
-        stream.append(A, NAMES, KINDS, rows(20_001, 30_000), 30_000);
+        stream.append("a.csv", A, NAMES, KINDS, rows(20_001, 30_000), 30_000);
         assertEquals(50_000, stream.end()); // both batches were one COPY
         assertFalse(stream.open());
-        stream.append(B, NAMES, KINDS, rows(1, 3), 3);
-        stream.append(A, NAMES, KINDS, rows(50_001, 7), 7); // ends B's COPY, starts one of its own
+        stream.append("b.csv", B, NAMES, KINDS, rows(1, 3), 3);
+        stream.append("a.csv", A, NAMES, KINDS, rows(50_001, 7), 7); // ends B's COPY, starts one of its own
         assertEquals(7, stream.end());
         assertEquals(0, stream.end()); // nothing open
         c.commit();
@@ -68,18 +68,21 @@ class CopyStreamTest {
     @Test
     void aConstraintTheRowsBreakFailsTheCopyAndTheTransactionRollsBackWhole() throws SQLException {
         CopyStream stream = new CopyStream(c);
-        stream.append(A, NAMES, KINDS, rows(1, 1_000), 1_000);
+        stream.append("first.csv", A, NAMES, KINDS, rows(1, 1_000), 1_000);
         SQLException duplicate = assertThrows(SQLException.class, () -> {
-            stream.append(A, NAMES, KINDS, rows(1_000, 10), 10); // key 1,000 twice
+            stream.append("second.csv", A, NAMES, KINDS, rows(1_000, 10), 10); // key 1,000 twice
+            stream.append("third.csv", A, NAMES, KINDS, rows(5_000, 10), 10);
             stream.end();
         });
         c.rollback();
 
         assertEquals("23505", duplicate.getSQLState());
+        // found at the end of the COPY, and named by the batch it was in
+        assertTrue(duplicate.getMessage().startsWith("Loading second.csv: "), duplicate.getMessage());
         assertFalse(stream.open());
         assertEquals(0, CopyDatabase.count(c, "SELECT count(*) FROM " + A));
         // the connection and the stream are usable again
-        stream.append(A, NAMES, KINDS, rows(5, 2), 2);
+        stream.append("a.csv", A, NAMES, KINDS, rows(5, 2), 2);
         assertEquals(2, stream.end());
         c.commit();
         assertEquals(2, CopyDatabase.count(c, "SELECT count(DISTINCT id) FROM " + A));
@@ -88,7 +91,7 @@ class CopyStreamTest {
     @Test
     void anAbandonedCopyLeavesNothingAndTheConnectionRollsBack() throws SQLException {
         CopyStream stream = new CopyStream(c);
-        stream.append(A, NAMES, KINDS, rows(1, 5_000), 5_000);
+        stream.append("a.csv", A, NAMES, KINDS, rows(1, 5_000), 5_000);
 
         stream.abandon();
         assertFalse(stream.open());

@@ -65,7 +65,7 @@ class TransactionLaneCopyTest {
             RowBatch batch = lane.freeBatch();
             lane.thenCopy(batch, (connection, rows) -> {
                 openBefore.add(rows.open());
-                rows.append(TABLE, NAMES, KINDS, columns(first, 1_000, f), 1_000);
+                rows.append("file-" + f + ".parquet", TABLE, NAMES, KINDS, columns(first, 1_000, f), 1_000);
                 return null;
             });
         }
@@ -87,7 +87,7 @@ class TransactionLaneCopyTest {
         for (long file = 0; file < 3; file++) {
             long f = file;
             lane.thenCopy(lane.freeBatch(), (connection, rows) -> {
-                rows.append(TABLE, NAMES, KINDS, columns(f == 2 ? 0 : f * 10, 10, f), 10); // file 2 repeats file 0's keys
+                rows.append("file-" + f + ".parquet", TABLE, NAMES, KINDS, columns(f == 2 ? 0 : f * 10, 10, f), 10); // file 2 repeats file 0's keys
                 return null;
             });
         }
@@ -96,6 +96,7 @@ class TransactionLaneCopyTest {
         tx.rollback();
 
         assertEquals("23505", refused.getSQLState());
+        assertTrue(refused.getMessage().startsWith("Loading file-2.parquet: "), refused.getMessage());
         assertEquals(0, tx.queryNullableLong("SELECT count(*) FROM " + TABLE));
     }
 
@@ -103,7 +104,7 @@ class TransactionLaneCopyTest {
     void aLaneDrainedWithItsCopyOpenGivesItUpSoTheConnectionRollsBack() throws Exception {
         TransactionLane lane = new TransactionLane(tx, pool, batches(1));
         lane.thenCopy(lane.freeBatch(), (connection, rows) -> {
-            rows.append(TABLE, NAMES, KINDS, columns(0, 100, 0), 100);
+            rows.append("file-0.parquet", TABLE, NAMES, KINDS, columns(0, 100, 0), 100);
             return null;
         });
         lane.drain(); // e.g. the reader failed on the next file: no sync
