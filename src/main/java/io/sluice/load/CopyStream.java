@@ -139,7 +139,9 @@ public final class CopyStream {
 
     /** Gives up the open COPY, if any, so that the connection can roll back (its transaction fails). */
     public void abandon() {
-        cancel(new SQLException("COPY abandoned"));
+        if (in != null) {
+            cancel(new SQLException("COPY abandoned"));
+        }
     }
 
     private void cancel(Exception cause) {

@@ -133,14 +133,12 @@ final class TransactionLane {
     /** Waits for everything given so far to end, failed or not: nothing runs on the connection afterwards. */
     void drain() {
         try {
-            // a COPY still open here belongs to a transaction that is rolled back: given up, not ended
-            tail.handleAsync((result, failure) -> {
-                stream.abandon();
-                return null;
-            }, executor).join();
+            tail.handle((result, failure) -> null).join();
         } catch (RuntimeException e) {
             // handled above: join of handle() does not fail
         }
+        // nothing of the lane runs any more: a COPY still open belongs to a transaction that is rolled back
+        stream.abandon();
     }
 
     /** The value of a step, after {@link #sync} (or when the step is known to have run). */
