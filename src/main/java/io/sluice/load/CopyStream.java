@@ -99,24 +99,18 @@ public final class CopyStream {
         if (in == null) {
             return 0;
         }
-        CopyIn ending = in;
-        CopyEncoder ended = encoder;
-        in = null;
-        encoder = null;
-        sql = null;
         try {
-            ended.end();
-            return ending.endCopy();
+            encoder.end();
+            return in.endCopy();
         } catch (SQLException e) {
             SQLException named = named(e);
-            cancel(ending, named);
+            cancel(named);
             throw named;
         } catch (RuntimeException e) {
-            cancel(ending, e);
+            cancel(e);
             throw e;
         } finally {
-            rows = 0;
-            sources.clear();
+            forget();
         }
     }
 
@@ -144,26 +138,25 @@ public final class CopyStream {
         }
     }
 
+    /** Gives up the open COPY, if any; a failure to do so is added to {@code cause}. */
     private void cancel(Exception cause) {
-        rows = 0;
-        sources.clear();
-        CopyIn cancelled = in;
-        in = null;
-        encoder = null;
-        sql = null;
-        if (cancelled != null) {
-            cancel(cancelled, cause);
-        }
-    }
-
-    private static void cancel(CopyIn in, Exception cause) {
-        if (!in.isActive()) {
+        CopyIn open = in;
+        forget();
+        if (open == null || !open.isActive()) {
             return;
         }
         try {
-            in.cancelCopy();
+            open.cancelCopy();
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    private void forget() {
+        in = null;
+        encoder = null;
+        sql = null;
+        rows = 0;
+        sources.clear();
     }
 }
