@@ -168,7 +168,7 @@ public final class Formats {
 
     /** The row count of a Parquet file's footer, or -1 if the footer cannot be read. */
     public static long parquetRowCount(Path file) {
-        try (ParquetFileReader reader = ParquetRowReader.open(file)) {
+        try (ParquetFileReader reader = ParquetColumns.openFile(file)) {
             return reader.getRecordCount();
         } catch (IOException | RuntimeException e) {
             return -1;

@@ -22,46 +22,44 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * One row group's chunk of a flat (top-level, not repeated) primitive column, value by value in row
- * order, decoded page by page without assembling records: the definition level says NULL or not,
- * then the value comes from the page's dictionary ids, straight from a PLAIN page's bytes for
- * fixed-width numbers, or from parquet-mr's reader of the page's encoding for everything else
- * (delta, byte-stream-split, RLE booleans, PLAIN binaries).
- *
- * <p>A dictionary's entries are decoded to Java values once per chunk: a dictionary-encoded string
- * column yields the same {@code String} for every row of a value, not one decoded per row.
+ * order, decoded page by page without assembling records and handed to a {@link ParquetValueSink}:
+ * the definition level says NULL or not, then the value is a dictionary id, comes straight from a
+ * PLAIN page's bytes for fixed-width numbers, or from parquet-mr's reader of the page's encoding for
+ * everything else (delta, byte-stream-split, RLE booleans, PLAIN binaries). A chunk's dictionary is
+ * handed to the sink once, before its first id.
  */
 final class ParquetColumn {
     private final ColumnDescriptor descriptor;
     private final PageReader pages;
     private final PrimitiveTypeName physical;
-    private final ParquetValues.Decoder decode;
+    private final ParquetValueSink sink;
     private final int maxDefinition;
     private Dictionary dictionary;
-    private Object[] entries;
     /** Values left in the current page, NULLs included. */
     private int left;
     private Levels definitions;
     /** The page's non-NULL values, in order. */
     private PageValues values;
 
-    ParquetColumn(ColumnDescriptor descriptor, PageReader pages, ParquetValues.Decoder decode) {
+    ParquetColumn(ColumnDescriptor descriptor, PageReader pages, ParquetValueSink sink) {
         this.descriptor = descriptor;
         this.pages = pages;
         this.physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
-        this.decode = decode;
+        this.sink = sink;
         this.maxDefinition = descriptor.getMaxDefinitionLevel();
     }
 
-    /** The next row's value, null for NULL. */
-    Object next() throws IOException {
+    /** Hands the next row's value to the sink. */
+    void next() throws IOException {
         while (left == 0) {
             nextPage();
         }
         left--;
         if (maxDefinition > 0 && definitions.next() < maxDefinition) {
-            return null;
+            sink.ofNull();
+            return;
         }
-        return values.next();
+        values.next();
     }
 
     private void nextPage() throws IOException {
@@ -96,35 +94,35 @@ final class ParquetColumn {
      * on its own, rather than one method that switches on both for every value.
      */
     private void values(Encoding encoding, ByteBufferInputStream in) throws IOException {
+        ParquetValueSink to = sink;
         if (encoding.usesDictionary()) {
             ValuesReader ids = encoding.getDictionaryBasedValuesReader(descriptor, ValuesType.VALUES, dictionary());
             ids.initFromPage(left, in);
-            Object[] decoded = entries;
-            values = () -> decoded[ids.readValueDictionaryId()];
+            values = () -> to.ofEntry(ids.readValueDictionaryId());
         } else if (encoding == Encoding.PLAIN && physical != PrimitiveTypeName.BOOLEAN && physical != PrimitiveTypeName.BINARY
                 && physical != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY && physical != PrimitiveTypeName.INT96) {
             ByteBuffer plain = in.slice(in.available()).order(ByteOrder.LITTLE_ENDIAN);
             values = switch (physical) {
-                case INT32 -> () -> decode.ofInt(plain.getInt());
-                case INT64 -> () -> decode.ofLong(plain.getLong());
-                case FLOAT -> () -> decode.ofFloat(plain.getFloat());
-                default -> () -> decode.ofDouble(plain.getDouble());
+                case INT32 -> () -> to.ofInt(plain.getInt());
+                case INT64 -> () -> to.ofLong(plain.getLong());
+                case FLOAT -> () -> to.ofFloat(plain.getFloat());
+                default -> () -> to.ofDouble(plain.getDouble());
             };
         } else {
             ValuesReader reader = encoding.getValuesReader(descriptor, ValuesType.VALUES);
             reader.initFromPage(left, in);
             values = switch (physical) {
-                case INT32 -> () -> decode.ofInt(reader.readInteger());
-                case INT64 -> () -> decode.ofLong(reader.readLong());
-                case BOOLEAN -> () -> decode.ofBoolean(reader.readBoolean());
-                case FLOAT -> () -> decode.ofFloat(reader.readFloat());
-                case DOUBLE -> () -> decode.ofDouble(reader.readDouble());
-                case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> () -> decode.ofBinary(reader.readBytes());
+                case INT32 -> () -> to.ofInt(reader.readInteger());
+                case INT64 -> () -> to.ofLong(reader.readLong());
+                case BOOLEAN -> () -> to.ofBoolean(reader.readBoolean());
+                case FLOAT -> () -> to.ofFloat(reader.readFloat());
+                case DOUBLE -> () -> to.ofDouble(reader.readDouble());
+                case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> () -> to.ofBinary(reader.readBytes());
             };
         }
     }
 
-    /** The chunk's dictionary, its entries decoded to Java values: read with the first page that needs it. */
+    /** The chunk's dictionary, read with the first page that needs it and handed to the sink. */
     private Dictionary dictionary() throws IOException {
         if (dictionary == null) {
             DictionaryPage page = pages.readDictionaryPage();
@@ -132,17 +130,7 @@ final class ParquetColumn {
                 throw new ParquetDecodingException("column " + descriptor + " has dictionary-encoded pages but no dictionary");
             }
             dictionary = page.getEncoding().initDictionary(descriptor, page);
-            entries = new Object[dictionary.getMaxId() + 1];
-            for (int id = 0; id < entries.length; id++) {
-                entries[id] = switch (physical) {
-                    case INT32 -> decode.ofInt(dictionary.decodeToInt(id));
-                    case INT64 -> decode.ofLong(dictionary.decodeToLong(id));
-                    case BOOLEAN -> decode.ofBoolean(dictionary.decodeToBoolean(id));
-                    case FLOAT -> decode.ofFloat(dictionary.decodeToFloat(id));
-                    case DOUBLE -> decode.ofDouble(dictionary.decodeToDouble(id));
-                    case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> decode.ofBinary(dictionary.decodeToBinary(id));
-                };
-            }
+            sink.dictionary(dictionary);
         }
         return dictionary;
     }
@@ -150,7 +138,7 @@ final class ParquetColumn {
     /** A page's values without their NULLs. */
     @FunctionalInterface
     private interface PageValues {
-        Object next();
+        void next();
     }
 
     /** A page's definition levels, one per value. */

@@ -22,11 +22,11 @@ import io.vertx.core.buffer.Buffer;
 final class CopyBinaryEncoder extends CopyEncoder {
     private static final byte[] SIGNATURE = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0 };
     /** 2000-01-01, PostgreSQL's epoch, in days and seconds after 1970-01-01. */
-    private static final long PG_EPOCH_DAY = 10_957;
-    private static final long PG_EPOCH_SECOND = PG_EPOCH_DAY * 86_400;
+    static final long PG_EPOCH_DAY = 10_957;
+    static final long PG_EPOCH_SECOND = PG_EPOCH_DAY * 86_400;
     private static final int NUMERIC_NEG = 0x4000;
     private static final int NUMERIC_MAX_DSCALE = 0x3FFF;
-    private static final long[] LONG_TENS = new long[19];
+    static final long[] LONG_TENS = new long[19];
 
     static {
         LONG_TENS[0] = 1;
@@ -88,7 +88,8 @@ final class CopyBinaryEncoder extends CopyEncoder {
         flush();
     }
 
-    private void value(PgType.Kind kind, Object value, int column, int row) throws SQLException {
+    /** One non-NULL value of {@code kind} as its Java type ({@link io.sluice.format.RowBatch}). */
+    void value(PgType.Kind kind, Object value, int column, int row) throws SQLException {
         switch (kind) {
             case BIGINT -> fixedLong((Long) value);
             case INTEGER -> fixedInt((Integer) value);
@@ -148,13 +149,62 @@ final class CopyBinaryEncoder extends CopyEncoder {
         return new SQLException(type + " out of range: \"" + value + "\"", "22008");
     }
 
-    private void fixedInt(int value) throws SQLException {
+    /** The start of a row of {@code fields} fields. */
+    void rowStart(int fields) throws SQLException {
+        ensure(2);
+        writeShort(fields);
+    }
+
+    void nullField() throws SQLException {
+        ensure(4);
+        writeInt(-1);
+    }
+
+    void bool(boolean value) throws SQLException {
+        ensure(5);
+        writeInt(1);
+        buffer[position++] = (byte) (value ? 1 : 0);
+    }
+
+    /** A field already encoded, length first (the entries of a Parquet dictionary, encoded once). */
+    void encoded(byte[] field) throws SQLException {
+        ensure(field.length);
+        System.arraycopy(field, 0, buffer, position, field.length);
+        position += field.length;
+    }
+
+    /** A text field from bytes the caller knows are ASCII without NUL (so UTF-8 as they are). */
+    void ascii(byte[] bytes, int offset, int length) throws SQLException {
+        ensure(4 + length);
+        writeInt(length);
+        System.arraycopy(bytes, offset, buffer, position, length);
+        position += length;
+    }
+
+    /** A uuid field from its 16 bytes, most significant first. */
+    void uuid(byte[] bytes, int offset) throws SQLException {
+        ensure(20);
+        writeInt(16);
+        System.arraycopy(bytes, offset, buffer, position, 16);
+        position += 16;
+    }
+
+    /** numeric {@code unscaled} × 10^-{@code scale}, as {@link #value} writes {@code BigDecimal.valueOf(unscaled, scale)}. */
+    void numeric(long unscaled, int scale) throws SQLException {
+        if (unscaled != 0 && unscaled != Long.MIN_VALUE && scale >= 0 && scale <= 16 && Math.abs(unscaled) < LONG_TENS[18]) {
+            writeSmallNumeric(Math.abs(unscaled), Long.signum(unscaled), scale);
+        } else {
+            writeNumeric(BigDecimal.valueOf(unscaled, scale));
+        }
+    }
+
+    void fixedInt(int value) throws SQLException {
         ensure(8);
         writeInt(4);
         writeInt(value);
     }
 
-    private void fixedLong(long value) throws SQLException {
+    void fixedLong(long value) throws SQLException {
         ensure(12);
         writeInt(8);
         writeLong(value);
@@ -179,7 +229,7 @@ final class CopyBinaryEncoder extends CopyEncoder {
             return;
         }
         if (value.scale() >= 0 && value.scale() <= 16 && value.precision() <= 18) {
-            writeSmallNumeric(value, scale);
+            writeSmallNumeric(Math.abs(value.unscaledValue().longValue()), value.signum(), scale);
             return;
         }
         String digits = (value.scale() < 0 ? value.setScale(0) : value).unscaledValue().abs().toString();
@@ -206,8 +256,7 @@ final class CopyBinaryEncoder extends CopyEncoder {
      * Parquet's decimals up to 18 digits): its base-10000 digits by arithmetic, not through the
      * unscaled value's decimal string.
      */
-    private void writeSmallNumeric(BigDecimal value, int scale) throws SQLException {
-        long unscaled = Math.abs(value.unscaledValue().longValue());
+    private void writeSmallNumeric(long unscaled, int signum, int scale) throws SQLException {
         long unit = LONG_TENS[scale];
         long integer = unscaled / unit;
         int fractionGroups = (scale + 3) / 4;
@@ -226,7 +275,7 @@ final class CopyBinaryEncoder extends CopyEncoder {
             groups[integerGroups + f] = (short) (fraction % 10_000);
             fraction /= 10_000;
         }
-        writeNumericGroups(groups, integerGroups + fractionGroups, integerGroups - 1, value.signum(), scale);
+        writeNumericGroups(groups, integerGroups + fractionGroups, integerGroups - 1, signum, scale);
     }
 
     /** Writes the first {@code count} base-10000 digits, the first of weight {@code weight}, leading and trailing zero digits left out. */

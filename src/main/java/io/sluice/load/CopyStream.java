@@ -1,5 +1,6 @@
 package io.sluice.load;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -55,6 +56,37 @@ public final class CopyStream {
     }
 
     /**
+     * Appends every row of {@code file} to {@code qualifiedTarget (columns)}, encoded from its columns
+     * straight into binary COPY rows, each followed by {@code segment} and its row number
+     * ({@code firstRow} + 1, ...) unless {@code segment} is null (then the column list ends with the
+     * table's own columns); {@code checkStop} runs now and then and may throw to stop. Returns the rows.
+     *
+     * @throws ParquetCopy.Rejected for a row the row reader would reject (the COPY is given up)
+     */
+    public long append(String source, String qualifiedTarget, List<String> quotedColumnNames, List<PgType.Kind> kinds,
+            ParquetCopy file, Long segment, long firstRow, Runnable checkStop) throws SQLException, IOException {
+        CopyLoad.checkNames(quotedColumnNames, kinds);
+        PgType.Kind[] kindArray = kinds.toArray(PgType.Kind[]::new);
+        String statement = "COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN";
+        try {
+            if (!(openFor(statement, kindArray, source) instanceof CopyBinaryEncoder binary)) {
+                throw new IllegalArgumentException("Parquet rows are written in COPY's binary format only, not for " + kinds);
+            }
+            long written = file.writeTo(binary, segment, firstRow, checkStop);
+            rows += written;
+            in.flushCopy();
+            return written;
+        } catch (SQLException e) {
+            SQLException named = named(e);
+            cancel(named);
+            throw named;
+        } catch (IOException | RuntimeException e) {
+            cancel(e);
+            throw e;
+        }
+    }
+
+    /**
      * Rows for {@code statement} (a COPY ... FROM STDIN without options: the encoding's are added), continuing
      * its open COPY; {@code source}, if not null, is named in an error about them.
      */
@@ -62,21 +94,8 @@ public final class CopyStream {
             throws SQLException {
         PgType.Kind[] kindArray = kinds.toArray(PgType.Kind[]::new);
         CopyEncoder.check(kindArray, columns, size);
-        String withOptions = statement + CopyEncoder.options(kindArray);
-        if (in != null && !withOptions.equals(sql)) {
-            end();
-        }
         try {
-            if (in == null) {
-                in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(withOptions);
-                sql = withOptions;
-                encoder = CopyEncoder.forKinds(kindArray, in::writeToCopy);
-                encoder.begin();
-            }
-            if (source != null) {
-                sources.add(new Source(rows + 1, source));
-            }
-            encoder.rows(columns, size, withOrdinal);
+            openFor(statement, kindArray, source).rows(columns, size, withOrdinal);
             rows += size;
             in.flushCopy(); // PostgreSQL takes these rows while the next batch is read
         } catch (SQLException e) {
@@ -87,6 +106,27 @@ public final class CopyStream {
             cancel(e);
             throw e;
         }
+    }
+
+    /**
+     * The encoder of the open COPY of {@code statement} (its options added), which this starts unless
+     * it is the open one (another one ends first); the rows that follow are {@code source}'s.
+     */
+    private CopyEncoder openFor(String statement, PgType.Kind[] kinds, String source) throws SQLException {
+        String withOptions = statement + CopyEncoder.options(kinds);
+        if (in != null && !withOptions.equals(sql)) {
+            end();
+        }
+        if (in == null) {
+            in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(withOptions);
+            sql = withOptions;
+            encoder = CopyEncoder.forKinds(kinds, in::writeToCopy);
+            encoder.begin();
+        }
+        if (source != null) {
+            sources.add(new Source(rows + 1, source));
+        }
+        return encoder;
     }
 
     /** Whether a COPY is open (nothing else may run on the connection). */

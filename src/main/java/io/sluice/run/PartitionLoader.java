@@ -29,6 +29,7 @@ import io.sluice.format.RowReader;
 import io.sluice.load.CopyConnections;
 import io.sluice.load.CopyLoad;
 import io.sluice.load.CopyStream;
+import io.sluice.load.ParquetCopy;
 import io.sluice.pipeline.program.PgType;
 import io.sluice.pipeline.program.TableSpec;
 import io.sluice.pipeline.spec.SourceFormat;
@@ -267,6 +268,21 @@ class PartitionLoader {
      */
     CompletableFuture<Loaded> loadWhole(TransactionLane lane, RunJob job, PlannedFile piece, Target target, Shared shared)
             throws Exception {
+        if (directCopy(job, piece, target)) {
+            // a turn of the lane's batches: as many files open and waiting as batches, no more
+            RowBatch turn = lane.freeBatch();
+            ParquetCopy file;
+            try {
+                file = ParquetCopy.open(RunExecutor.local(job, piece.file(), shared), job.table(), job.options());
+            } catch (Exception e) {
+                lane.giveBack(turn);
+                throw e;
+            }
+            if (file != null) {
+                return loadDirect(lane, turn, job, piece, target, shared, file);
+            }
+            lane.giveBack(turn);
+        }
         long processed = 0;
         long failed = 0;
         long before = job.maxFailedRows() == null ? 0 : await(store.counts(job.runId()))[1];
@@ -321,6 +337,71 @@ class PartitionLoader {
             }
             return new Loaded(piece, rows, rejected, skipped, replaced.join());
         });
+    }
+
+    /**
+     * Whether a piece's rows may go from its Parquet columns straight into the COPY ({@link ParquetCopy}):
+     * an external table's sync (where a rejected row fails the sync, so no row needs skipping), appended,
+     * without validation rules. The file itself may still need the row reader (a nested field).
+     */
+    private static boolean directCopy(RunJob job, PlannedFile piece, Target target) {
+        return job.format() == SourceFormat.PARQUET && job.segmentPerTransaction() && !target.upsert() && piece.range() == null
+                && (job.validation() == null || job.validation().isEmpty());
+    }
+
+    /**
+     * {@link #loadWhole} of a Parquet file by {@link ParquetCopy}: the lane's thread decodes and encodes
+     * it in its turn, into the open COPY. A row the row reader would reject fails the piece as the row
+     * reader words it: the file is read again, with {@code turn} as the batch, for the errors.
+     */
+    private CompletableFuture<Loaded> loadDirect(TransactionLane lane, RowBatch turn, RunJob job, PlannedFile piece, Target target,
+            Shared shared, ParquetCopy file) {
+        CompletableFuture<Long> replaced;
+        CompletableFuture<Long> rows;
+        try {
+            replaced = piece.replaces().isEmpty() ? CompletableFuture.completedFuture(0L)
+                    : lane.then(tx -> ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces()));
+            rows = lane.thenCopy(turn, (tx, copy) -> {
+                long written;
+                try {
+                    written = copy.append(piece.path(), target.qualified(), target.names(), target.kinds(), file,
+                            target.provenance() ? piece.segmentId() : null, firstRow(piece), () -> stopIfAsked(shared));
+                } catch (ParquetCopy.Rejected e) {
+                    throw rowsRejected(job, piece, firstErrors(job, piece, shared, turn));
+                }
+                requireUnchanged(job, piece);
+                return written;
+            });
+        } catch (RuntimeException e) {
+            closeQuietly(file);
+            throw e;
+        }
+        rows.whenComplete((written, failure) -> closeQuietly(file)); // also when an earlier failure skipped the step
+        return lane.afterwards(() -> new Loaded(piece, rows.join(), 0, 0, replaced.join()));
+    }
+
+    /** The errors of the piece's first batch that has any, read by the row reader into {@code batch}. */
+    private List<RowError> firstErrors(RunJob job, PlannedFile piece, Shared shared, RowBatch batch) throws IOException {
+        List<RowError> errors = new ArrayList<>();
+        try (RowReader reader = open(job, piece, 0, shared)) {
+            while (true) {
+                int read = reader.read(batch, errorsInFileRows(piece, errors));
+                if (!errors.isEmpty()) {
+                    return errors;
+                }
+                if (read == 0) {
+                    throw new IllegalStateException("The Parquet COPY of " + piece.path() + " found a row the row reader accepts");
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(ParquetCopy file) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            LOG.debugf(e, "closing a Parquet file");
+        }
     }
 
     /**

@@ -1,0 +1,33 @@
+package io.sluice.format;
+
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * Takes one Parquet column's values in row order as its pages hold them: NULL, a physical value, or an
+ * id into the column chunk's dictionary. {@link ParquetColumns} hands each field's values to one;
+ * what a sink makes of them (Java values for a {@link RowBatch}, or COPY's binary form straight away)
+ * is its own.
+ */
+public interface ParquetValueSink {
+    void ofNull();
+
+    void ofInt(int value);
+
+    void ofLong(long value);
+
+    void ofBoolean(boolean value);
+
+    void ofFloat(float value);
+
+    void ofDouble(double value);
+
+    /** The bytes behind {@code value} may be reused by the reader once this returns. */
+    void ofBinary(Binary value);
+
+    /** A new column chunk's dictionary, given before the first {@link #ofEntry} of its ids. */
+    void dictionary(Dictionary dictionary);
+
+    /** The value is entry {@code id} of the last {@link #dictionary}. */
+    void ofEntry(int id);
+}
