@@ -40,14 +40,23 @@ public final class PackagedSluice implements AutoCloseable {
     /** As {@link #start(Path, String, Map)}, logging to {@code logName} in the work directory (several processes, one directory). */
     public static PackagedSluice start(Path workDir, String logName, String adminKey, Map<String, String> extraEnv)
             throws IOException {
+        return start(workDir, logName, adminKey, extraEnv, List.of());
+    }
+
+    /** As {@link #start(Path, String, String, Map)}, with more options for the JVM. */
+    public static PackagedSluice start(Path workDir, String logName, String adminKey, Map<String, String> extraEnv,
+            List<String> jvmOptions) throws IOException {
         Path jar = Path.of(System.getProperty("sluice.it.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw verify (which packages before the ITs)");
         }
         int port = freePort();
         Path log = workDir.resolve(logName);
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString())
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -129,12 +138,17 @@ public final class PackagedSluice implements AutoCloseable {
     /** An orderly stop (SIGTERM), else kill -9; the embedded PostgreSQL stops with it. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(40));
+    }
+
+    /** {@link #close()}, waiting at most {@code orderly} for the orderly stop. */
+    public void close(Duration orderly) {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
         try {
-            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+            if (!process.waitFor(orderly.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
