@@ -32,8 +32,8 @@ import io.sluice.pipeline.program.PgType;
 final class ParquetCopyField implements ParquetValueSink {
     /** How one physical value becomes a COPY field: straight away, or by the row reader's conversion. */
     @FunctionalInterface
-    private interface Writer<T> {
-        void write(T value) throws SQLException;
+    private interface BinaryWriter {
+        void write(Binary value) throws SQLException;
     }
 
     @FunctionalInterface
@@ -44,6 +44,22 @@ final class ParquetCopyField implements ParquetValueSink {
     @FunctionalInterface
     private interface LongWriter {
         void write(long value) throws SQLException;
+    }
+
+    // primitive writers: a boxed Double or Float per value would be an allocation per row
+    @FunctionalInterface
+    private interface BooleanWriter {
+        void write(boolean value) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface FloatWriter {
+        void write(float value) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface DoubleWriter {
+        void write(double value) throws SQLException;
     }
 
     private static final long MIN_MICROS = LocalDateTime.of(1, 1, 1, 0, 0).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
@@ -57,10 +73,10 @@ final class ParquetCopyField implements ParquetValueSink {
     private final int column;
     private IntWriter ints;
     private LongWriter longs;
-    private Writer<Binary> binaries;
-    private Writer<Boolean> booleans;
-    private Writer<Float> floats;
-    private Writer<Double> doubles;
+    private BinaryWriter binaries;
+    private BooleanWriter booleans;
+    private FloatWriter floats;
+    private DoubleWriter doubles;
     /** Where fields go: the COPY's encoder, or {@link #scratch} while a dictionary is encoded. */
     private CopyBinaryEncoder out;
     private byte[][] entries;
@@ -276,27 +292,35 @@ final class ParquetCopyField implements ParquetValueSink {
 
     @Override
     public void ofBoolean(boolean value) {
-        write(booleans, value);
+        try {
+            booleans.write(value);
+        } catch (SQLException e) {
+            throw new ParquetCopy.Failed(e);
+        }
     }
 
     @Override
     public void ofFloat(float value) {
-        write(floats, value);
+        try {
+            floats.write(value);
+        } catch (SQLException e) {
+            throw new ParquetCopy.Failed(e);
+        }
     }
 
     @Override
     public void ofDouble(double value) {
-        write(doubles, value);
+        try {
+            doubles.write(value);
+        } catch (SQLException e) {
+            throw new ParquetCopy.Failed(e);
+        }
     }
 
     @Override
     public void ofBinary(Binary value) {
-        write(binaries, value);
-    }
-
-    private static <T> void write(Writer<T> writer, T value) {
         try {
-            writer.write(value);
+            binaries.write(value);
         } catch (SQLException e) {
             throw new ParquetCopy.Failed(e);
         }
