@@ -222,7 +222,11 @@ class PipelineLifecycleTest {
                     && "Stopped".equals(p.getString("deployment_resources_status")));
             assertEquals("ProvisioningTimeout", failed.getString("deployment_error.error_code"));
         }
-        // The lock is gone: the same pipeline provisions, adopting the existing matching table.
+        // The lock is gone: the same pipeline provisions, adopting the existing matching table. With
+        // room for it: 2 s is the time-out above, which one slow reconciler pass (a loaded CI machine)
+        // uses up before provisioning even begins.
+        admin().body(Map.of("runtime_config", Map.of("provisioning_timeout_secs", 60))).patch("/v0/pipelines/" + name)
+                .then().statusCode(200);
         admin().post("/v0/pipelines/" + name + "/start").then().statusCode(202);
         awaitPipeline(name, p -> "Running".equals(p.getString("deployment_runtime_status")));
         assertEquals(null, (Object) Api.pipeline(name).get("deployment_error"));
