@@ -60,20 +60,9 @@ final class ObjectValues implements ParquetValueSink {
     public void dictionary(Dictionary dictionary) {
         entries = new Object[dictionary.getMaxId() + 1];
         for (int id = 0; id < entries.length; id++) {
-            entries[id] = entry(dictionary, id);
+            ParquetValueSink.giveEntry(dictionary, id, physical, this);
+            entries[id] = value;
         }
-    }
-
-    /** Entry {@code id} of {@code dictionary} as a Java value. */
-    Object entry(Dictionary dictionary, int id) {
-        return switch (physical) {
-            case INT32 -> decode.ofInt(dictionary.decodeToInt(id));
-            case INT64 -> decode.ofLong(dictionary.decodeToLong(id));
-            case BOOLEAN -> decode.ofBoolean(dictionary.decodeToBoolean(id));
-            case FLOAT -> decode.ofFloat(dictionary.decodeToFloat(id));
-            case DOUBLE -> decode.ofDouble(dictionary.decodeToDouble(id));
-            case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> decode.ofBinary(dictionary.decodeToBinary(id));
-        };
     }
 
     @Override

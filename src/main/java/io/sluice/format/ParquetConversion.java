@@ -1,6 +1,5 @@
 package io.sluice.format;
 
-import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType;
 
@@ -51,12 +50,6 @@ public final class ParquetConversion {
 
     public Object ofBinary(Binary value) {
         values.ofBinary(value);
-        return converted();
-    }
-
-    /** Entry {@code id} of a column chunk's dictionary. */
-    public Object ofEntry(Dictionary dictionary, int id) {
-        values.value = values.entry(dictionary, id);
         return converted();
     }
 

@@ -45,8 +45,7 @@ public final class CopyLoad {
         if (size == 0) {
             return 0;
         }
-        return copy(c, "COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN",
-                kinds, columns, size, false);
+        return copy(c, CopyStream.statement(qualifiedTarget, quotedColumnNames), kinds, columns, size, false);
     }
 
     /**

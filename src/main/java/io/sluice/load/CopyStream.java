@@ -51,7 +51,7 @@ public final class CopyStream {
         if (size == 0) {
             return;
         }
-        copy(source, "COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN", kinds, columns,
+        copy(source, statement(qualifiedTarget, quotedColumnNames), kinds, columns,
                 size, false);
     }
 
@@ -67,7 +67,7 @@ public final class CopyStream {
             ParquetCopy file, Long segment, long firstRow, Runnable checkStop) throws SQLException, IOException {
         CopyLoad.checkNames(quotedColumnNames, kinds);
         PgType.Kind[] kindArray = kinds.toArray(PgType.Kind[]::new);
-        String statement = "COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN";
+        String statement = statement(qualifiedTarget, quotedColumnNames);
         try {
             if (!(openFor(statement, kindArray, source) instanceof CopyBinaryEncoder binary)) {
                 throw new IllegalArgumentException("Parquet rows are written in COPY's binary format only, not for " + kinds);
@@ -127,6 +127,11 @@ public final class CopyStream {
             sources.add(new Source(rows + 1, source));
         }
         return encoder;
+    }
+
+    /** {@code COPY target (columns) FROM STDIN}, the statement of an append. */
+    static String statement(String qualifiedTarget, List<String> quotedColumnNames) {
+        return "COPY " + qualifiedTarget + " (" + String.join(", ", quotedColumnNames) + ") FROM STDIN";
     }
 
     /** Whether a COPY is open (nothing else may run on the connection). */

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ public final class ParquetCopy implements Closeable {
         this.fields = new ParquetCopyField[file.fieldCount()];
         this.fieldOfColumn = new int[columns.size()];
         this.notNull = new boolean[columns.size()];
-        java.util.Arrays.fill(fieldOfColumn, -1);
+        Arrays.fill(fieldOfColumn, -1);
         for (int c = 0; c < columns.size(); c++) {
             notNull[c] = columns.get(c).notNull();
         }

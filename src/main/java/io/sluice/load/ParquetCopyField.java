@@ -347,14 +347,7 @@ final class ParquetCopyField implements ParquetValueSink {
             entries = new byte[dictionary.getMaxId() + 1][];
             for (int id = 0; id < entries.length; id++) {
                 try {
-                    switch (physical) {
-                        case INT32 -> ints.write(dictionary.decodeToInt(id));
-                        case INT64 -> longs.write(dictionary.decodeToLong(id));
-                        case BOOLEAN -> booleans.write(dictionary.decodeToBoolean(id));
-                        case FLOAT -> floats.write(dictionary.decodeToFloat(id));
-                        case DOUBLE -> doubles.write(dictionary.decodeToDouble(id));
-                        case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> binaries.write(dictionary.decodeToBinary(id));
-                    }
+                    ParquetValueSink.giveEntry(dictionary, id, physical, this);
                     scratch.flush();
                     entries[id] = scratchBytes.toByteArray();
                 } catch (ParquetCopy.Rejected e) {

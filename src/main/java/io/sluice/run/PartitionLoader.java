@@ -289,8 +289,7 @@ class PartitionLoader {
         List<CompletableFuture<long[]>> writes = new ArrayList<>();
         CompletableFuture<Long> replaced;
         try (RowReader reader = open(job, piece, 0, shared)) {
-            replaced = piece.replaces().isEmpty() ? CompletableFuture.completedFuture(0L)
-                    : lane.then(tx -> ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces()));
+            replaced = replaceEarlierRows(lane, piece, target);
             while (true) {
                 stopIfAsked(shared);
                 RowBatch batch = lane.freeBatch();
@@ -339,6 +338,12 @@ class PartitionLoader {
         });
     }
 
+    /** On the lane: deletes the rows of the earlier versions the piece replaces (none: 0 at once); their count. */
+    private CompletableFuture<Long> replaceEarlierRows(TransactionLane lane, PlannedFile piece, Target target) {
+        return piece.replaces().isEmpty() ? CompletableFuture.completedFuture(0L)
+                : lane.then(tx -> ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces()));
+    }
+
     /**
      * Whether a piece's rows may go from its Parquet columns straight into the COPY ({@link ParquetCopy}):
      * an external table's sync (where a rejected row fails the sync, so no row needs skipping), appended,
@@ -359,8 +364,7 @@ class PartitionLoader {
         CompletableFuture<Long> replaced;
         CompletableFuture<Long> rows;
         try {
-            replaced = piece.replaces().isEmpty() ? CompletableFuture.completedFuture(0L)
-                    : lane.then(tx -> ledger.replace(tx, target.qualified(), piece.segmentId(), piece.replaces()));
+            replaced = replaceEarlierRows(lane, piece, target);
             rows = lane.thenCopy(turn, (tx, copy) -> {
                 long written;
                 try {
