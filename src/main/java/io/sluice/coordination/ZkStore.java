@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -166,18 +167,22 @@ public class ZkStore {
 
     /**
      * An item each time the node is created, changed or deleted, from subscription on (a ZooKeeper
-     * watch, set again after each event); the watch is removed when the subscriber cancels.
+     * watch, set again after each event); the watch is removed when the subscriber cancels. An item
+     * comes once the watch is set again, and whenever setting it finds the node other than it was
+     * last seen: a change made between an event and the new watch (a deletion right after a change)
+     * is announced, not lost. Changes that close together may come as one item.
      */
     public Multi<String> changes(String path) {
         PathUtils.validatePath(path);
         return Multi.createFrom().emitter(emitter -> {
             AtomicBoolean open = new AtomicBoolean(true);
+            // the node's last-modified zxid as last seen (-1: absent; null: not yet looked at)
+            AtomicReference<Long> seen = new AtomicReference<>();
             CuratorWatcher watcher = new CuratorWatcher() {
                 @Override
                 public void process(WatchedEvent event) throws Exception {
                     if (open.get() && event.getType() != Watcher.Event.EventType.None) {
-                        emitter.emit(path);
-                        coordination.client().checkExists().usingWatcher(this).inBackground().forPath(path);
+                        arm(path, this, seen, open, () -> emitter.emit(path));
                     }
                 }
             };
@@ -190,11 +195,27 @@ public class ZkStore {
                 }
             });
             try {
-                coordination.client().checkExists().usingWatcher(watcher).inBackground().forPath(path);
+                arm(path, watcher, seen, open, () -> emitter.emit(path));
             } catch (Exception e) {
                 emitter.fail(new ZkStoreException(path, e));
             }
         });
+    }
+
+    /** Sets the watch; once set, announces the node's state if it differs from the one seen before (not on the first look). */
+    private void arm(String path, CuratorWatcher watcher, AtomicReference<Long> seen, AtomicBoolean open, Runnable announce)
+            throws Exception {
+        coordination.client().checkExists().usingWatcher(watcher).inBackground((client, event) -> {
+            int rc = event.getResultCode();
+            if (rc != KeeperException.Code.OK.intValue() && rc != KeeperException.Code.NONODE.intValue()) {
+                return; // the session's trouble: Curator's connection handling sets watches again
+            }
+            long now = event.getStat() == null ? -1 : event.getStat().getMzxid();
+            Long before = seen.getAndSet(now);
+            if (before != null && before != now && open.get()) {
+                announce.run();
+            }
+        }).forPath(path);
     }
 
     private static <T> Uni<T> blocking(String path, Callable<T> work) {
