@@ -192,8 +192,17 @@ class RunCrashRecoveryIT {
         System.out.printf("[%s] %5.1f s: %s%n", getClass().getSimpleName(), (System.nanoTime() - began) / 1e9, what);
     }
 
-    /** The packaged application logs JSON objects when asked (the container images ask). */
+    /**
+     * The packaged application logs JSON objects when asked (the container images ask). Quarkus answers its
+     * readiness check a moment before it writes its start-up line, so the line is awaited, not assumed.
+     */
     private static void assertJsonLogLines(Path log) throws IOException {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("started in"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the assertions below say what is missing
+        }
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
