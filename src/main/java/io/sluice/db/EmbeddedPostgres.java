@@ -27,7 +27,11 @@ import org.jboss.logging.Logger;
 public final class EmbeddedPostgres {
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class);
     private static final int START_ATTEMPTS = 5;
-    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long a start waits for an earlier application of this JVM to release the data directory: as
+     * long as the JVM hook waits for an orderly stop, since a loaded machine can stop that slowly.
+     */
+    private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
     private static EmbeddedPostgres running;
     /**
      * Set once this class loader's application has stopped its server. A caller still reading the
