@@ -96,10 +96,13 @@ public final class ParquetColumns implements Closeable {
     }
 
     static ParquetFileReader openFile(Path path) throws IOException {
+        LocalInputFile input = new LocalInputFile(path);
         try {
-            return ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder(CONFIGURATION).build());
+            return ParquetFileReader.open(input, ParquetReadOptions.builder(CONFIGURATION).build());
         } catch (RuntimeException e) {
-            throw new FormatException("Not a readable Parquet file: " + e.getMessage(), e);
+            // Parquet names the file by its InputFile's identity ("LocalInputFile@32d55df3"): the caller names it
+            String reason = String.valueOf(e.getMessage()).replace(input.toString(), "the file");
+            throw new FormatException("Not a readable Parquet file: " + reason, e);
         }
     }
 

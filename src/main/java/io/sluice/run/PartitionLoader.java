@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.sluice.format.ByteRange;
+import io.sluice.format.FormatException;
 import io.sluice.format.Formats;
 import io.sluice.format.RowBatch;
 import io.sluice.format.RowError;
@@ -120,7 +121,7 @@ class PartitionLoader {
                             lane.rollback();
                         }
                     }
-                    throw e;
+                    throw unreadable(piece, e);
                 }
             }
         } finally {
@@ -267,6 +268,23 @@ class PartitionLoader {
      * once the lane has run the piece's last statement; the caller {@link #record}s it, after the lane.
      */
     CompletableFuture<Loaded> loadWhole(TransactionLane lane, RunJob job, PlannedFile piece, Target target, Shared shared)
+            throws Exception {
+        try {
+            return readWhole(lane, job, piece, target, shared);
+        } catch (Exception e) {
+            throw unreadable(piece, e);
+        }
+    }
+
+    /**
+     * A file that cannot be read as its format at all is bad input, not a fault of Sluice: the run
+     * fails with a message that names the file (logged without a stack trace). Other failures pass.
+     */
+    static Exception unreadable(PlannedFile piece, Exception e) {
+        return e instanceof FormatException ? new RunExecutor.RunFailure(describe(piece) + ": " + e.getMessage()) : e;
+    }
+
+    private CompletableFuture<Loaded> readWhole(TransactionLane lane, RunJob job, PlannedFile piece, Target target, Shared shared)
             throws Exception {
         if (directCopy(job, piece, target)) {
             // a turn of the lane's batches: as many files open and waiting as batches, no more

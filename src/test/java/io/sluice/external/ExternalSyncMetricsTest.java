@@ -70,6 +70,9 @@ class ExternalSyncMetricsTest {
                 FileTime.fromMillis(Long.parseLong(first.getString("checkpointValue")) + 2000));
         JsonPath second = sync(table);
         assertEquals("FAILED", second.getString("status"), second.prettify());
+        String why = second.getString("errorMessage");
+        assertTrue(why.contains(prefix + "part-2.parquet: Not a readable Parquet file: the file is not a Parquet file"), why);
+        assertFalse(why.contains("InputFile"), why);
         Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertEquals(1.0, value(failing)));
         // the same sync: then its watcher status' end, now its run's end (a fraction of a second apart)
