@@ -242,7 +242,7 @@ class PartitionLoader {
         TransactionLane lane = lane(tx, batches);
         Loaded done;
         try {
-            CompletableFuture<Loaded> loading = loadWhole(lane, job, piece, target, shared);
+            CompletableFuture<Loaded> loading = readWhole(lane, job, piece, target, shared); // load() names an unreadable file
             lane.sync();
             done = TransactionLane.valueOf(loading);
         } finally {
